@@ -1,0 +1,230 @@
+//! Byte ranges in the source text, and maps from derived text back to the source.
+
+use serde::Serialize;
+use std::fmt;
+use std::ops::Range;
+
+/// A half-open byte range `start..end` in the source text.
+///
+/// Offsets are `u32`: a Dockerfile larger than 4 GiB is not a Dockerfile.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    /// A range from `start` to `end`; `end` is clamped so that it is never before `start`.
+    pub fn new(start: u32, end: u32) -> Self {
+        TextRange {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// An empty range at `offset`.
+    pub fn empty(offset: u32) -> Self {
+        TextRange::new(offset, offset)
+    }
+
+    /// A range from `usize` offsets (saturating at `u32::MAX`).
+    pub fn from_usize(start: usize, end: usize) -> Self {
+        TextRange::new(to_u32(start), to_u32(end))
+    }
+
+    pub fn len(self) -> u32 {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// Whether `offset` lies inside the range (the end is included, so that a cursor
+    /// right after a word still "touches" it).
+    pub fn touches(self, offset: u32) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    pub fn contains(self, offset: u32) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    pub fn contains_range(self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    /// The smallest range that covers both.
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn as_usize(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl fmt::Debug for TextRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+impl From<TextRange> for Range<usize> {
+    fn from(r: TextRange) -> Self {
+        r.as_usize()
+    }
+}
+
+pub(crate) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Maps byte offsets of a *derived* text (a logical line joined from several physical
+/// lines, with continuation characters and comment lines removed) back to offsets in the
+/// source text.
+///
+/// The derived text is a concatenation of source slices; each [`Segment`] records one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourceMap {
+    segments: Vec<Segment>,
+    len: u32,
+}
+
+/// One slice of the source, placed at `derived_start` in the derived text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    pub derived_start: u32,
+    pub source_start: u32,
+    pub len: u32,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        SourceMap::default()
+    }
+
+    /// A map for a derived text that is exactly `source[source_start..source_start+len]`.
+    pub fn contiguous(source_start: u32, len: u32) -> Self {
+        let mut map = SourceMap::new();
+        map.push(source_start, len);
+        map
+    }
+
+    /// Appends the source slice `source_start..source_start+len` to the derived text.
+    pub fn push(&mut self, source_start: u32, len: u32) {
+        if len == 0 {
+            return;
+        }
+        if let Some(last) = self.segments.last_mut() {
+            if last.source_start + last.len == source_start {
+                last.len += len;
+                self.len += len;
+                return;
+            }
+        }
+        self.segments.push(Segment {
+            derived_start: self.len,
+            source_start,
+            len,
+        });
+        self.len += len;
+    }
+
+    /// Length of the derived text.
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The source offset of derived offset `offset`. An offset at the end of a segment maps
+    /// to the end of that segment's source slice (not to the start of the next one), so the
+    /// end of a word never jumps over a continuation line.
+    pub fn to_source(&self, offset: u32) -> u32 {
+        let idx = self
+            .segments
+            .partition_point(|s| s.derived_start + s.len < offset);
+        match self.segments.get(idx) {
+            Some(s) => s.source_start + offset.saturating_sub(s.derived_start).min(s.len),
+            None => self
+                .segments
+                .last()
+                .map_or(0, |s| s.source_start + s.len),
+        }
+    }
+
+    /// The source offset where derived offset `offset` starts: like [`Self::to_source`] but an
+    /// offset at a segment boundary maps to the start of the following segment.
+    pub fn to_source_start(&self, offset: u32) -> u32 {
+        let idx = self
+            .segments
+            .partition_point(|s| s.derived_start + s.len <= offset);
+        match self.segments.get(idx) {
+            Some(s) => s.source_start + offset.saturating_sub(s.derived_start),
+            None => self.to_source(offset),
+        }
+    }
+
+    /// The source range covered by derived range `range`.
+    pub fn range_to_source(&self, range: TextRange) -> TextRange {
+        if range.is_empty() {
+            let at = self.to_source_start(range.start);
+            return TextRange::empty(at);
+        }
+        TextRange::new(self.to_source_start(range.start), self.to_source(range.end))
+    }
+
+    /// A map for the derived sub-text `range` of this map's derived text.
+    pub fn slice(&self, range: TextRange) -> SourceMap {
+        let mut out = SourceMap::new();
+        for s in &self.segments {
+            let lo = s.derived_start.max(range.start);
+            let hi = (s.derived_start + s.len).min(range.end);
+            if lo < hi {
+                out.push(s.source_start + (lo - s.derived_start), hi - lo);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_offsets_across_segments() {
+        // derived "abcdef" = source[10..13] + source[20..23]
+        let mut m = SourceMap::new();
+        m.push(10, 3);
+        m.push(20, 3);
+        assert_eq!(m.len(), 6);
+        assert_eq!(m.to_source(0), 10);
+        assert_eq!(m.to_source(2), 12);
+        assert_eq!(m.to_source(3), 13);
+        assert_eq!(m.to_source_start(3), 20);
+        assert_eq!(m.to_source(6), 23);
+        assert_eq!(m.range_to_source(TextRange::new(1, 5)), TextRange::new(11, 22));
+        assert_eq!(m.range_to_source(TextRange::new(3, 6)), TextRange::new(20, 23));
+        assert_eq!(m.range_to_source(TextRange::new(0, 3)), TextRange::new(10, 13));
+        let s = m.slice(TextRange::new(2, 4));
+        assert_eq!(s.segments().len(), 2);
+        assert_eq!(s.range_to_source(TextRange::new(0, 2)), TextRange::new(12, 21));
+    }
+
+    #[test]
+    fn merges_adjacent_segments() {
+        let mut m = SourceMap::new();
+        m.push(0, 3);
+        m.push(3, 4);
+        assert_eq!(m.segments().len(), 1);
+        assert_eq!(m.to_source(100), 7);
+    }
+}
