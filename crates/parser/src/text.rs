@@ -153,10 +153,7 @@ impl SourceMap {
             .partition_point(|s| s.derived_start + s.len < offset);
         match self.segments.get(idx) {
             Some(s) => s.source_start + offset.saturating_sub(s.derived_start).min(s.len),
-            None => self
-                .segments
-                .last()
-                .map_or(0, |s| s.source_start + s.len),
+            None => self.segments.last().map_or(0, |s| s.source_start + s.len),
         }
     }
 
@@ -211,12 +208,24 @@ mod tests {
         assert_eq!(m.to_source(3), 13);
         assert_eq!(m.to_source_start(3), 20);
         assert_eq!(m.to_source(6), 23);
-        assert_eq!(m.range_to_source(TextRange::new(1, 5)), TextRange::new(11, 22));
-        assert_eq!(m.range_to_source(TextRange::new(3, 6)), TextRange::new(20, 23));
-        assert_eq!(m.range_to_source(TextRange::new(0, 3)), TextRange::new(10, 13));
+        assert_eq!(
+            m.range_to_source(TextRange::new(1, 5)),
+            TextRange::new(11, 22)
+        );
+        assert_eq!(
+            m.range_to_source(TextRange::new(3, 6)),
+            TextRange::new(20, 23)
+        );
+        assert_eq!(
+            m.range_to_source(TextRange::new(0, 3)),
+            TextRange::new(10, 13)
+        );
         let s = m.slice(TextRange::new(2, 4));
         assert_eq!(s.segments().len(), 2);
-        assert_eq!(s.range_to_source(TextRange::new(0, 2)), TextRange::new(12, 21));
+        assert_eq!(
+            s.range_to_source(TextRange::new(0, 2)),
+            TextRange::new(12, 21)
+        );
     }
 
     #[test]

@@ -1,0 +1,598 @@
+//! Reading one logical line into an [`Instruction`]: keyword, flags and arguments, split
+//! exactly as BuildKit's line parsers split them.
+
+use crate::diagnostic::{SyntaxCode, SyntaxDiagnostic};
+use crate::dump::go_quote;
+use crate::json_array::{self, JsonArray};
+use crate::syntax::{Arguments, Flag, Instruction, KeyValue, Keyword, Word};
+use crate::text::{SourceMap, TextRange};
+
+/// ONBUILD nesting deeper than this is not followed (BuildKit rejects any chaining anyway).
+const MAX_ONBUILD_DEPTH: usize = 32;
+
+/// The whitespace BuildKit splits on (`[\t\v\f\r ]`).
+fn is_split_space(c: char) -> bool {
+    matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ')
+}
+
+/// Go's `unicode.IsSpace` applied to a single byte taken as a Latin-1 rune, as BuildKit's
+/// flag scanner does.
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// Shared state for building the nodes of one logical line.
+pub(crate) struct LineContext<'a> {
+    /// The logical line.
+    pub text: &'a str,
+    /// Logical offsets to file offsets.
+    pub map: &'a SourceMap,
+    /// The escape token (`\` or `` ` ``).
+    pub escape: char,
+    pub diagnostics: Vec<SyntaxDiagnostic>,
+}
+
+impl LineContext<'_> {
+    fn file_range(&self, lo: usize, hi: usize) -> TextRange {
+        self.map.range_to_source(TextRange::from_usize(lo, hi))
+    }
+
+    fn word(&self, value: impl Into<String>, lo: usize, hi: usize) -> Word {
+        Word {
+            value: value.into(),
+            range: self.file_range(lo, hi),
+        }
+    }
+
+    fn error(&mut self, code: SyntaxCode, lo: usize, hi: usize, message: String) {
+        let range = self.file_range(lo, hi);
+        self.diagnostics
+            .push(SyntaxDiagnostic::new(code, range, message));
+    }
+
+    /// Builds the instruction in `self.text[lo..hi]` (the whole line, or an ONBUILD's rest).
+    pub fn instruction(&mut self, lo: usize, hi: usize, depth: usize) -> Instruction {
+        let (klo, khi, rest_lo) = split_keyword(self.text, lo, hi);
+        let keyword_text = &self.text[klo..khi];
+        let keyword = Keyword::from_word(keyword_text);
+        let (flags, args_lo) = match rest_lo {
+            Some(r) => self.flags(r, hi),
+            None => (Vec::new(), hi),
+        };
+        let (alo, ahi) = trim_space(self.text, args_lo.min(hi), hi);
+        let (args, json) = self.arguments(keyword, alo, ahi, depth);
+        let range = self.file_range(klo, hi.max(khi));
+        Instruction {
+            keyword,
+            keyword_text: keyword_text.to_string(),
+            keyword_range: self.file_range(klo, khi),
+            range,
+            start_line: 0,
+            end_line: 0,
+            flags,
+            args,
+            json,
+            heredocs: Vec::new(),
+            prev_comment: Vec::new(),
+            original: String::new(),
+            original_map: SourceMap::new(),
+            args_range: TextRange::from_usize(alo, ahi),
+        }
+    }
+
+    /// BuildKit's flag scanner: leading `--words`, with quotes and backslashes processed.
+    /// Returns the flags and the offset where the arguments start.
+    fn flags(&mut self, lo: usize, hi: usize) -> (Vec<Flag>, usize) {
+        #[derive(PartialEq)]
+        enum Phase {
+            Spaces,
+            Word,
+            Quote,
+        }
+        let bytes = &self.text.as_bytes()[..hi];
+        let mut flags = Vec::new();
+        let mut phase = Phase::Spaces;
+        let mut word: Vec<u8> = Vec::new();
+        let mut quote = 0u8;
+        let mut blank_ok = false;
+        let mut start = lo;
+        let mut pos = lo;
+        loop {
+            let at_end = pos >= hi;
+            let ch = if at_end { 0 } else { bytes[pos] };
+            if phase == Phase::Spaces {
+                if at_end {
+                    break;
+                }
+                if is_space_byte(ch) {
+                    pos += 1;
+                    continue;
+                }
+                if ch != b'-' || pos + 1 == hi || bytes[pos + 1] != b'-' {
+                    return (flags, pos);
+                }
+                phase = Phase::Word;
+                start = pos;
+            }
+            if at_end {
+                if word != b"--" && (blank_ok || !word.is_empty()) {
+                    flags.push(self.flag(&word, start, hi));
+                }
+                break;
+            }
+            if phase == Phase::Word {
+                if is_space_byte(ch) {
+                    phase = Phase::Spaces;
+                    if word == b"--" {
+                        return (flags, pos);
+                    }
+                    if blank_ok || !word.is_empty() {
+                        flags.push(self.flag(&word, start, pos));
+                    }
+                    word.clear();
+                    blank_ok = false;
+                    pos += 1;
+                    continue;
+                }
+                if ch == b'\'' || ch == b'"' {
+                    quote = ch;
+                    blank_ok = true;
+                    phase = Phase::Quote;
+                    pos += 1;
+                    continue;
+                }
+                let mut c = ch;
+                if c == b'\\' {
+                    if pos + 1 == hi {
+                        pos += 1;
+                        continue;
+                    }
+                    pos += 1;
+                    c = bytes[pos];
+                }
+                word.push(c);
+                pos += 1;
+                continue;
+            }
+            // Phase::Quote
+            if ch == quote {
+                phase = Phase::Word;
+                pos += 1;
+                continue;
+            }
+            let mut c = ch;
+            if c == b'\\' {
+                if pos + 1 == hi {
+                    phase = Phase::Word;
+                    pos += 1;
+                    continue;
+                }
+                pos += 1;
+                c = bytes[pos];
+            }
+            word.push(c);
+            pos += 1;
+        }
+        (flags, hi)
+    }
+
+    fn flag(&self, word: &[u8], lo: usize, hi: usize) -> Flag {
+        let text = String::from_utf8_lossy(word).into_owned();
+        let body = text.strip_prefix("--").unwrap_or(&text);
+        let (name, value) = match body.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (body.to_string(), None),
+        };
+        let raw = &self.text[lo..hi];
+        let raw_eq = raw.find('=').map(|i| lo + i);
+        let name_end = raw_eq.unwrap_or(hi);
+        Flag {
+            text,
+            name,
+            value,
+            range: self.file_range(lo, hi),
+            name_range: self.file_range((lo + 2).min(name_end), name_end),
+            value_range: raw_eq.map(|eq| self.file_range(eq + 1, hi)),
+        }
+    }
+
+    fn arguments(
+        &mut self,
+        keyword: Keyword,
+        lo: usize,
+        hi: usize,
+        depth: usize,
+    ) -> (Arguments, bool) {
+        match keyword {
+            Keyword::Add | Keyword::Copy | Keyword::Volume => self.maybe_json_to_list(lo, hi),
+            Keyword::Arg => (self.words_arguments(lo, hi), false),
+            Keyword::Cmd | Keyword::Entrypoint | Keyword::Run | Keyword::Shell => {
+                self.maybe_json(lo, hi)
+            }
+            Keyword::Env | Keyword::Label => (self.key_values(keyword, lo, hi), false),
+            Keyword::Expose | Keyword::From => (self.whitespace_list(lo, hi), false),
+            Keyword::Healthcheck => self.healthcheck(lo, hi),
+            Keyword::Maintainer | Keyword::Stopsignal | Keyword::User | Keyword::Workdir => {
+                (self.text_argument(lo, hi), false)
+            }
+            Keyword::Onbuild => {
+                if lo == hi {
+                    (Arguments::None, false)
+                } else if depth >= MAX_ONBUILD_DEPTH {
+                    (Arguments::Invalid, false)
+                } else {
+                    let child = self.instruction(lo, hi, depth + 1);
+                    (Arguments::Onbuild(Box::new(child)), false)
+                }
+            }
+            Keyword::Unknown => (Arguments::Ignored, false),
+        }
+    }
+
+    fn text_argument(&self, lo: usize, hi: usize) -> Arguments {
+        if lo == hi {
+            Arguments::None
+        } else {
+            Arguments::Text(self.word(&self.text[lo..hi], lo, hi))
+        }
+    }
+
+    fn whitespace_list(&self, lo: usize, hi: usize) -> Arguments {
+        if lo == hi {
+            return Arguments::None;
+        }
+        let mut words = Vec::new();
+        let mut start = lo;
+        let text = &self.text[..hi];
+        while start <= hi {
+            let end = text[start..].find(is_split_space).map_or(hi, |i| start + i);
+            words.push(self.word(&text[start..end], start, end));
+            if end == hi {
+                break;
+            }
+            start = end + text[end..].find(|c| !is_split_space(c)).unwrap_or(hi - end);
+            if start == hi {
+                // Trailing separators give BuildKit a final empty word.
+                words.push(self.word("", hi, hi));
+                break;
+            }
+        }
+        Arguments::List(words)
+    }
+
+    fn json(&mut self, lo: usize, hi: usize) -> Option<(Arguments, bool)> {
+        let text = &self.text[lo..hi];
+        let skipped = text.len() - text.trim_start().len();
+        match json_array::parse(&text[skipped..]) {
+            JsonArray::Strings(items) => {
+                let base = lo + skipped;
+                let words = items
+                    .into_iter()
+                    .map(|(v, s, e)| self.word(v, base + s, base + e))
+                    .collect();
+                Some((Arguments::Exec(words), true))
+            }
+            JsonArray::NotAllStrings => {
+                self.error(
+                    SyntaxCode::InvalidJsonArray,
+                    lo,
+                    hi,
+                    "when using JSON array syntax, arrays must be comprised of strings only"
+                        .to_string(),
+                );
+                Some((Arguments::Invalid, false))
+            }
+            JsonArray::NotJson => None,
+        }
+    }
+
+    fn maybe_json(&mut self, lo: usize, hi: usize) -> (Arguments, bool) {
+        if lo == hi {
+            return (Arguments::None, false);
+        }
+        self.json(lo, hi)
+            .unwrap_or_else(|| (self.text_argument(lo, hi), false))
+    }
+
+    fn maybe_json_to_list(&mut self, lo: usize, hi: usize) -> (Arguments, bool) {
+        self.json(lo, hi)
+            .unwrap_or_else(|| (self.whitespace_list(lo, hi), false))
+    }
+
+    fn healthcheck(&mut self, lo: usize, hi: usize) -> (Arguments, bool) {
+        let bytes = self.text.as_bytes();
+        let sep = (lo..hi).find(|&i| is_space_byte(bytes[i])).unwrap_or(hi);
+        if sep == lo {
+            return (Arguments::None, false);
+        }
+        let next = (sep..hi).find(|&i| !is_space_byte(bytes[i])).unwrap_or(hi);
+        let kind = self.word(&self.text[lo..sep], lo, sep);
+        let (command, json) = self.maybe_json(next, hi);
+        if command == Arguments::Invalid {
+            return (Arguments::Invalid, false);
+        }
+        (
+            Arguments::Healthcheck {
+                kind,
+                command: Box::new(command),
+            },
+            json,
+        )
+    }
+
+    fn words_arguments(&self, lo: usize, hi: usize) -> Arguments {
+        let words = parse_words(self.text, lo, hi, self.escape);
+        if words.is_empty() {
+            return Arguments::None;
+        }
+        Arguments::List(
+            words
+                .into_iter()
+                .map(|(w, s, e)| self.word(w, s, e))
+                .collect(),
+        )
+    }
+
+    fn key_values(&mut self, keyword: Keyword, lo: usize, hi: usize) -> Arguments {
+        let words = parse_words(self.text, lo, hi, self.escape);
+        if words.is_empty() {
+            return Arguments::None;
+        }
+        if !words[0].0.contains('=') {
+            // Legacy `ENV key value`: split the raw text once on whitespace.
+            let text = &self.text[..hi];
+            let Some(sep) = text[lo..].find(is_split_space).map(|i| lo + i) else {
+                self.error(
+                    SyntaxCode::WrongArgumentCount,
+                    lo,
+                    hi,
+                    format!("{} must have two arguments", keyword.as_str()),
+                );
+                return Arguments::Invalid;
+            };
+            let vstart = text[sep..]
+                .find(|c| !is_split_space(c))
+                .map_or(hi, |i| sep + i);
+            let key = self.word(&text[lo..sep], lo, sep);
+            let value = self.word(&text[vstart..hi], vstart, hi);
+            return Arguments::KeyValues(vec![KeyValue {
+                key,
+                value,
+                legacy: true,
+                range: self.file_range(lo, hi),
+            }]);
+        }
+        let mut pairs = Vec::with_capacity(words.len());
+        for (word, s, e) in &words {
+            let Some(eq) = word.find('=') else {
+                self.error(
+                    SyntaxCode::InvalidKeyValue,
+                    *s,
+                    *e,
+                    format!(
+                        "Syntax error - can't find = in {}. Must be of the form: name=value",
+                        go_quote(word)
+                    ),
+                );
+                return Arguments::Invalid;
+            };
+            let key_end = (s + eq).min(*e);
+            let value_start = (key_end + 1).min(*e);
+            pairs.push(KeyValue {
+                key: self.word(&word[..eq], *s, key_end),
+                value: self.word(&word[eq + 1..], value_start, *e),
+                legacy: false,
+                range: self.file_range(*s, *e),
+            });
+        }
+        Arguments::KeyValues(pairs)
+    }
+}
+
+/// Splits `text[lo..hi]` into the keyword and the start of the rest, as BuildKit's
+/// `splitCommand` does: trim, then split once on `[\t\v\f\r ]+`.
+fn split_keyword(text: &str, lo: usize, hi: usize) -> (usize, usize, Option<usize>) {
+    let (tlo, thi) = trim_space(text, lo, hi);
+    let trimmed = &text[tlo..thi];
+    match trimmed.find(is_split_space) {
+        Some(i) => {
+            let khi = tlo + i;
+            let rest = trimmed[i..]
+                .find(|c| !is_split_space(c))
+                .map_or(thi, |j| tlo + i + j);
+            (tlo, khi, Some(rest))
+        }
+        None => (tlo, thi, None),
+    }
+}
+
+/// `strings.TrimSpace` on `text[lo..hi]`, as offsets.
+pub(crate) fn trim_space(text: &str, lo: usize, hi: usize) -> (usize, usize) {
+    let s = &text[lo..hi];
+    let start = lo + (s.len() - s.trim_start().len());
+    let end = lo + s.trim_end().len();
+    (start, end.max(start))
+}
+
+/// BuildKit's `parseWords`: whitespace-separated words, quotes and escapes kept as written.
+/// Returns each word with its offsets in `text`.
+pub(crate) fn parse_words(
+    text: &str,
+    lo: usize,
+    hi: usize,
+    escape: char,
+) -> Vec<(String, usize, usize)> {
+    #[derive(PartialEq)]
+    enum Phase {
+        Spaces,
+        Word,
+        Quote,
+    }
+    let rest = &text[..hi];
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let mut word = String::new();
+    let mut start = lo;
+    let mut pos = lo;
+    loop {
+        let at_end = pos >= hi;
+        let mut ch = if at_end {
+            '\0'
+        } else {
+            rest[pos..].chars().next().unwrap_or('\0')
+        };
+        let mut width = ch.len_utf8();
+        if phase == Phase::Spaces {
+            if at_end {
+                break;
+            }
+            if ch.is_whitespace() {
+                pos += width;
+                continue;
+            }
+            phase = Phase::Word;
+            start = pos;
+        }
+        if at_end {
+            if blank_ok || !word.is_empty() {
+                words.push((std::mem::take(&mut word), start, hi));
+            }
+            break;
+        }
+        if phase == Phase::Word {
+            if ch.is_whitespace() {
+                phase = Phase::Spaces;
+                if blank_ok || !word.is_empty() {
+                    words.push((std::mem::take(&mut word), start, pos));
+                }
+                word.clear();
+                blank_ok = false;
+                pos += width;
+                continue;
+            }
+            if ch == '\'' || ch == '"' {
+                quote = ch;
+                blank_ok = true;
+                phase = Phase::Quote;
+            }
+            if ch == escape {
+                if pos + width == hi {
+                    pos += width;
+                    continue;
+                }
+                word.push(ch);
+                pos += width;
+                ch = rest[pos..].chars().next().unwrap_or('\0');
+                width = ch.len_utf8();
+            }
+            word.push(ch);
+            pos += width;
+            continue;
+        }
+        // Phase::Quote
+        if ch == quote {
+            phase = Phase::Word;
+        }
+        if ch == escape && quote != '\'' {
+            if pos + width == hi {
+                phase = Phase::Word;
+                pos += width;
+                continue;
+            }
+            pos += width;
+            word.push(ch);
+            ch = rest[pos..].chars().next().unwrap_or('\0');
+            width = ch.len_utf8();
+        }
+        word.push(ch);
+        pos += width;
+    }
+    words
+}
+
+/// Builds the instruction for a whole logical line.
+pub(crate) fn instruction_from_line(
+    text: &str,
+    map: &SourceMap,
+    escape: char,
+) -> (Instruction, Vec<SyntaxDiagnostic>) {
+    let mut ctx = LineContext {
+        text,
+        map,
+        escape,
+        diagnostics: Vec::new(),
+    };
+    let instruction = ctx.instruction(0, text.len(), 0);
+    (instruction, ctx.diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        parse_words(s, 0, s.len(), '\\')
+            .into_iter()
+            .map(|w| w.0)
+            .collect()
+    }
+
+    #[test]
+    fn parse_words_keeps_quotes_and_escapes() {
+        assert_eq!(words(r#"a="1 2" b"#), vec![r#"a="1 2""#, "b"]);
+        assert_eq!(words(r#"a\ b c"#), vec![r#"a\ b"#, "c"]);
+        assert_eq!(words("x=''"), vec!["x=''"]);
+        assert_eq!(words("a\\"), vec!["a"]);
+        assert_eq!(words("  "), Vec::<String>::new());
+    }
+
+    fn line(s: &str) -> Instruction {
+        let map = SourceMap::contiguous(0, s.len() as u32);
+        instruction_from_line(s, &map, '\\').0
+    }
+
+    #[test]
+    fn flags_are_split_from_arguments() {
+        let i = line(r#"COPY --from="build stage" --link src dst"#);
+        assert_eq!(i.flags.len(), 2);
+        assert_eq!(i.flags[0].text, "--from=build stage");
+        assert_eq!(i.flags[0].name, "from");
+        assert_eq!(i.flags[0].value.as_deref(), Some("build stage"));
+        assert_eq!(i.flags[0].range, TextRange::new(5, 25));
+        assert_eq!(i.flags[0].name_range, TextRange::new(7, 11));
+        assert_eq!(i.flags[1].value, None);
+        assert_eq!(i.arg_values(), vec!["src", "dst"]);
+        assert_eq!(i.args_text(), "src dst");
+    }
+
+    #[test]
+    fn legacy_env_and_key_values() {
+        let i = line("ENV a b c");
+        assert_eq!(i.arg_values(), vec!["a", "b c", ""]);
+        let i = line(r#"LABEL a="x y" b=2"#);
+        assert_eq!(i.arg_values(), vec!["a", r#""x y""#, "=", "b", "2", "="]);
+        let map = SourceMap::contiguous(0, 5);
+        let (i, errs) = instruction_from_line("ENV a", &map, '\\');
+        assert_eq!(i.args, Arguments::Invalid);
+        assert_eq!(errs[0].message, "ENV must have two arguments");
+    }
+
+    #[test]
+    fn exec_and_shell_forms() {
+        let i = line(r#"CMD ["a", "b"]"#);
+        assert!(i.json);
+        assert_eq!(i.arg_values(), vec!["a", "b"]);
+        let i = line(r#"CMD ['a']"#);
+        assert!(!i.json);
+        assert_eq!(i.arg_values(), vec!["['a']"]);
+        let i = line("HEALTHCHECK --interval=5s CMD [\"x\"]");
+        assert_eq!(i.arg_values(), vec!["CMD", "x"]);
+        assert!(i.json);
+        let i = line("ONBUILD RUN --mount=type=cache x");
+        let child = i.onbuild_child().unwrap();
+        assert_eq!(child.keyword, Keyword::Run);
+        assert_eq!(child.flags[0].text, "--mount=type=cache");
+    }
+}
