@@ -221,7 +221,10 @@ impl LineContext<'_> {
                 } else if depth >= MAX_ONBUILD_DEPTH {
                     (Arguments::Invalid, false)
                 } else {
-                    let child = self.instruction(lo, hi, depth + 1);
+                    let mut child = self.instruction(lo, hi, depth + 1);
+                    // The nested instruction's offsets are relative to the ONBUILD's line.
+                    child.original = self.text.to_string();
+                    child.original_map = self.map.clone();
                     (Arguments::Onbuild(Box::new(child)), false)
                 }
             }
@@ -512,20 +515,23 @@ pub(crate) fn parse_words(
     words
 }
 
-/// Builds the instruction for a whole logical line.
+/// Builds the instruction for a whole logical line, which it keeps as its `original`.
 pub(crate) fn instruction_from_line(
-    text: &str,
-    map: &SourceMap,
+    text: String,
+    map: SourceMap,
     escape: char,
 ) -> (Instruction, Vec<SyntaxDiagnostic>) {
     let mut ctx = LineContext {
-        text,
-        map,
+        text: &text,
+        map: &map,
         escape,
         diagnostics: Vec::new(),
     };
-    let instruction = ctx.instruction(0, text.len(), 0);
-    (instruction, ctx.diagnostics)
+    let mut instruction = ctx.instruction(0, text.len(), 0);
+    let diagnostics = ctx.diagnostics;
+    instruction.original = text;
+    instruction.original_map = map;
+    (instruction, diagnostics)
 }
 
 #[cfg(test)]
@@ -550,7 +556,7 @@ mod tests {
 
     fn line(s: &str) -> Instruction {
         let map = SourceMap::contiguous(0, s.len() as u32);
-        instruction_from_line(s, &map, '\\').0
+        instruction_from_line(s.to_string(), map, '\\').0
     }
 
     #[test]
@@ -574,7 +580,7 @@ mod tests {
         let i = line(r#"LABEL a="x y" b=2"#);
         assert_eq!(i.arg_values(), vec!["a", r#""x y""#, "=", "b", "2", "="]);
         let map = SourceMap::contiguous(0, 5);
-        let (i, errs) = instruction_from_line("ENV a", &map, '\\');
+        let (i, errs) = instruction_from_line("ENV a".to_string(), map, '\\');
         assert_eq!(i.args, Arguments::Invalid);
         assert_eq!(errs[0].message, "ENV must have two arguments");
     }

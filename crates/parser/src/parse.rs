@@ -312,11 +312,12 @@ pub fn parse(text: &str) -> Dockerfile {
             map.push(to_u32(next.start), to_u32(kept - next.start));
         }
 
-        let (mut instruction, diagnostics) = instruction_from_line(&logical, &map, parser.escape);
+        let has_heredoc_marker = logical.contains("<<");
+        let (mut instruction, diagnostics) = instruction_from_line(logical, map, parser.escape);
         parser.diagnostics.extend(diagnostics);
 
-        if can_contain_heredoc(&instruction) && logical.contains("<<") {
-            match heredoc::markers(&logical) {
+        if has_heredoc_marker && can_contain_heredoc(&instruction) {
+            match heredoc::markers(&instruction.original) {
                 Err(message) => {
                     parser.error(SyntaxCode::InvalidArgument, instruction.range, message)
                 }
@@ -373,8 +374,6 @@ pub fn parse(text: &str) -> Dockerfile {
             to_u32(end_offset.max(instruction.range.start as usize)),
         );
         instruction.prev_comment = std::mem::take(&mut prev_comment);
-        instruction.original = logical;
-        instruction.original_map = map;
         instructions.push(instruction);
     }
 

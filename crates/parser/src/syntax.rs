@@ -267,7 +267,8 @@ pub struct Instruction {
     /// The comment lines right above the instruction (BuildKit's `PrevComment`).
     pub prev_comment: Vec<String>,
     /// The logical line: physical lines joined, continuation characters and comment lines
-    /// removed (BuildKit's `Original`). For a heredoc instruction, only its first line.
+    /// removed (BuildKit's `Original`). For a heredoc instruction, only its first line. For
+    /// ONBUILD's nested instruction, the ONBUILD's line (so that its ranges stay comparable).
     pub original: String,
     /// Maps offsets of [`Self::original`] to file offsets.
     #[serde(skip)]

@@ -89,6 +89,8 @@ pub(crate) fn to_u32(n: usize) -> u32 {
 pub struct SourceMap {
     segments: Vec<Segment>,
     len: u32,
+    /// Where an empty derived text sits in the source.
+    anchor: u32,
 }
 
 /// One slice of the source, placed at `derived_start` in the derived text.
@@ -113,6 +115,9 @@ impl SourceMap {
 
     /// Appends the source slice `source_start..source_start+len` to the derived text.
     pub fn push(&mut self, source_start: u32, len: u32) {
+        if self.segments.is_empty() && self.len == 0 {
+            self.anchor = source_start + len;
+        }
         if len == 0 {
             return;
         }
@@ -153,7 +158,10 @@ impl SourceMap {
             .partition_point(|s| s.derived_start + s.len < offset);
         match self.segments.get(idx) {
             Some(s) => s.source_start + offset.saturating_sub(s.derived_start).min(s.len),
-            None => self.segments.last().map_or(0, |s| s.source_start + s.len),
+            None => self
+                .segments
+                .last()
+                .map_or(self.anchor, |s| s.source_start + s.len),
         }
     }
 
