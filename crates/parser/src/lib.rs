@@ -36,3 +36,33 @@ pub use syntax::{
     KeyValue, Keyword, Word,
 };
 pub use text::{SourceMap, TextRange};
+
+/// Parses a Dockerfile given as bytes.
+///
+/// Invalid UTF-8 is replaced with U+FFFD and reported as a [`SyntaxCode::InvalidUtf8`]
+/// diagnostic at the first invalid byte; a UTF-8 byte-order mark is skipped by [`parse`].
+///
+/// ```
+/// let file = plimsoll_parser::parse_bytes(b"FROM alpine\nRUN echo \xff\n");
+/// assert_eq!(file.instructions.len(), 2);
+/// assert_eq!(file.diagnostics[0].code.code(), "PL100");
+/// ```
+pub fn parse_bytes(bytes: &[u8]) -> Dockerfile {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(text),
+        Err(error) => {
+            let text = String::from_utf8_lossy(bytes);
+            let mut file = parse(&text);
+            let at = error.valid_up_to();
+            file.diagnostics.insert(
+                0,
+                SyntaxDiagnostic::new(
+                    SyntaxCode::InvalidUtf8,
+                    TextRange::from_usize(at, at + '\u{FFFD}'.len_utf8()),
+                    format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+                ),
+            );
+            file
+        }
+    }
+}
