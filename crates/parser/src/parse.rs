@@ -317,52 +317,44 @@ pub fn parse(text: &str) -> Dockerfile {
         parser.diagnostics.extend(diagnostics);
 
         if has_heredoc_marker && can_contain_heredoc(&instruction) {
-            match heredoc::markers(&instruction.original) {
-                Err(message) => {
-                    parser.error(SyntaxCode::InvalidArgument, instruction.range, message)
-                }
-                Ok(markers) => {
-                    for marker in markers {
-                        let body_start = last_next;
-                        let mut terminator_range = None;
-                        let mut body_end = text.len();
-                        for next in lines.by_ref() {
-                            parser.check_length(next);
-                            current_line += 1;
-                            last_next = next.next;
-                            let mut candidate =
-                                text[next.start..next.end].trim_end_matches(['\r', '\n']);
-                            if marker.chomp {
-                                candidate = candidate.trim_start_matches('\t');
-                            }
-                            if candidate == marker.name {
-                                terminator_range =
-                                    Some(TextRange::from_usize(next.start, next.content_end));
-                                body_end = next.start;
-                                end_offset = next.content_end;
-                                break;
-                            }
-                            end_offset = next.content_end;
-                        }
-                        let body_start = body_start.min(body_end);
-                        if terminator_range.is_none() {
-                            parser.error(
-                                SyntaxCode::UnterminatedHeredoc,
-                                TextRange::from_usize(instruction.range.start as usize, text.len()),
-                                "unterminated heredoc",
-                            );
-                            end_offset = text.len();
-                        }
-                        instruction.heredocs.push(Heredoc {
-                            name: marker.name,
-                            expand: marker.expand,
-                            chomp: marker.chomp,
-                            fd: marker.fd,
-                            content: text[body_start..body_end].to_string(),
-                            body_range: TextRange::from_usize(body_start, body_end),
-                            terminator_range,
-                        });
+            for marker in heredoc::markers(&instruction.original) {
+                let body_start = last_next;
+                let mut terminator = None;
+                for next in lines.by_ref() {
+                    parser.check_length(next);
+                    current_line += 1;
+                    last_next = next.next;
+                    end_offset = next.content_end;
+                    let mut candidate = text[next.start..next.end].trim_end_matches(['\r', '\n']);
+                    if marker.chomp {
+                        candidate = candidate.trim_start_matches('\t');
                     }
+                    if candidate == marker.name {
+                        terminator = Some(next);
+                        break;
+                    }
+                }
+                let body_end = terminator.map_or(text.len(), |t| t.start);
+                let body_start = body_start.min(body_end);
+                instruction.heredocs.push(Heredoc {
+                    name: marker.name,
+                    expand: marker.expand,
+                    chomp: marker.chomp,
+                    fd: marker.fd,
+                    content: text[body_start..body_end].to_string(),
+                    body_range: TextRange::from_usize(body_start, body_end),
+                    terminator_range: terminator
+                        .map(|t| TextRange::from_usize(t.start, t.content_end)),
+                });
+                if terminator.is_none() {
+                    // Like BuildKit, the rest of the file is the body; later markers get none.
+                    parser.error(
+                        SyntaxCode::UnterminatedHeredoc,
+                        TextRange::new(instruction.range.start, to_u32(text.len())),
+                        "unterminated heredoc",
+                    );
+                    end_offset = text.len();
+                    break;
                 }
             }
         }
