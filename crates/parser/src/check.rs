@@ -208,14 +208,14 @@ fn check_flags(instruction: &Instruction, out: &mut Vec<SyntaxDiagnostic>) {
 
 fn check_flag_value(flag: &Flag, kind: FlagKind, out: &mut Vec<SyntaxDiagnostic>) {
     match (kind, &flag.value) {
-        (Bool, Some(value)) => {
-            if !matches!(value.to_ascii_lowercase().as_str(), "" | "true" | "false") {
-                let message = format!(
-                    "expecting boolean value for flag {}, not: {value}",
-                    flag.name
-                );
-                error(out, SyntaxCode::InvalidFlag, flag.range, message);
-            }
+        (Bool, Some(value))
+            if !matches!(value.to_ascii_lowercase().as_str(), "" | "true" | "false") =>
+        {
+            let message = format!(
+                "expecting boolean value for flag {}, not: {value}",
+                flag.name
+            );
+            error(out, SyntaxCode::InvalidFlag, flag.range, message);
         }
         (Str | Strings, None) => {
             let message = format!("missing a value on flag: --{}", flag.name);
