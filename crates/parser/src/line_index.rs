@@ -140,7 +140,9 @@ impl LineIndex {
     /// ```
     /// use plimsoll_parser::line_index::{LineCol, LineIndex, PositionEncoding};
     /// let index = LineIndex::new("a\r\nbé");
-    /// assert_eq!(index.line_col(5, PositionEncoding::Utf8), LineCol { line: 1, col: 2 });
+    /// assert_eq!(index.line_col(6, PositionEncoding::Utf8), LineCol { line: 1, col: 3 });
+    /// assert_eq!(index.line_col(6, PositionEncoding::Utf16), LineCol { line: 1, col: 2 });
+    /// // Offset 5 is inside `é`: the column of its start.
     /// assert_eq!(index.line_col(5, PositionEncoding::Utf16), LineCol { line: 1, col: 1 });
     /// ```
     pub fn line_col(&self, offset: u32, encoding: PositionEncoding) -> LineCol {
