@@ -6,14 +6,17 @@ use serde::Serialize;
 /// A syntax error: something BuildKit would refuse to build.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SyntaxDiagnostic {
+    /// The kind of error.
     pub code: SyntaxCode,
     /// The message, worded as BuildKit words it (without BuildKit's
     /// `dockerfile parse error on line N:` prefix).
     pub message: String,
+    /// Where the error is.
     pub range: TextRange,
 }
 
 impl SyntaxDiagnostic {
+    /// A diagnostic of kind `code` at `range`.
     pub fn new(code: SyntaxCode, range: TextRange, message: impl Into<String>) -> Self {
         SyntaxDiagnostic {
             code,

@@ -16,15 +16,19 @@
 //! assert_eq!(from.start_line, 1);
 //! ```
 
+#![warn(missing_docs)]
+
 mod check;
 pub mod diagnostic;
 pub mod dump;
+/// BuildKit's variable substitution and word splitting.
 pub mod expand;
 mod heredoc;
 mod instruction;
 mod json_array;
 pub mod line_index;
 mod parse;
+/// The shell model of RUN scripts.
 pub mod shell;
 pub mod syntax;
 pub mod text;

@@ -18,7 +18,9 @@ pub enum PositionEncoding {
 /// A 0-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct LineCol {
+    /// 0-based line.
     pub line: u32,
+    /// 0-based column, in the chosen [`PositionEncoding`].
     pub col: u32,
 }
 
@@ -101,6 +103,7 @@ impl LineIndex {
         self.len
     }
 
+    /// Whether the text is empty.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

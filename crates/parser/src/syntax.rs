@@ -56,10 +56,13 @@ impl Dockerfile {
 pub struct Directive {
     /// Lower-cased name: `syntax`, `escape` or `check`.
     pub name: String,
+    /// The value, trimmed.
     pub value: String,
     /// The whole line, from `#` to the end of the value.
     pub range: TextRange,
+    /// Where the name is.
     pub name_range: TextRange,
+    /// Where the value is.
     pub value_range: TextRange,
 }
 
@@ -85,23 +88,41 @@ pub struct EmptyContinuationLine {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Keyword {
+    /// `ADD`
     Add,
+    /// `ARG`
     Arg,
+    /// `CMD`
     Cmd,
+    /// `COPY`
     Copy,
+    /// `ENTRYPOINT`
     Entrypoint,
+    /// `ENV`
     Env,
+    /// `EXPOSE`
     Expose,
+    /// `FROM`
     From,
+    /// `HEALTHCHECK`
     Healthcheck,
+    /// `LABEL`
     Label,
+    /// `MAINTAINER`
     Maintainer,
+    /// `ONBUILD`
     Onbuild,
+    /// `RUN`
     Run,
+    /// `SHELL`
     Shell,
+    /// `STOPSIGNAL`
     Stopsignal,
+    /// `USER`
     User,
+    /// `VOLUME`
     Volume,
+    /// `WORKDIR`
     Workdir,
     /// A word BuildKit does not know (`BOGUS x`); kept so later checks can report it.
     Unknown,
@@ -167,7 +188,9 @@ impl Keyword {
 /// A word of an instruction: its value as BuildKit sees it, and where it is in the file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Word {
+    /// The value as BuildKit's parser gives it.
     pub value: String,
+    /// Where the word is in the file (for a JSON string, its quotes included).
     pub range: TextRange,
 }
 
@@ -237,7 +260,12 @@ pub enum Arguments {
     /// ENV and LABEL pairs.
     KeyValues(Vec<KeyValue>),
     /// HEALTHCHECK: the type (`CMD`, `NONE`, …) and the command.
-    Healthcheck { kind: Word, command: Box<Arguments> },
+    Healthcheck {
+        /// `CMD`, `NONE`, or whatever was written.
+        kind: Word,
+        /// The command after the type: [`Arguments::Exec`], [`Arguments::Text`] or none.
+        command: Box<Arguments>,
+    },
     /// ONBUILD and the instruction it registers.
     Onbuild(Box<Instruction>),
     /// An instruction BuildKit does not know: its arguments are ignored.
@@ -249,20 +277,26 @@ pub enum Arguments {
 /// One instruction.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Instruction {
+    /// Which instruction this is.
     pub keyword: Keyword,
     /// The keyword as written (`run`, `Run`, `RUN`, or the unknown word).
     pub keyword_text: String,
+    /// Where the keyword is.
     pub keyword_range: TextRange,
     /// From the keyword to the end of the instruction's last line (without its line break),
     /// including heredoc bodies and terminators.
     pub range: TextRange,
-    /// First and last line (1-based, inclusive), as BuildKit counts them.
+    /// First line (1-based), as BuildKit counts lines.
     pub start_line: u32,
+    /// Last line (1-based, inclusive): continuation lines and heredoc terminators included.
     pub end_line: u32,
+    /// The `--name=value` flags before the arguments.
     pub flags: Vec<Flag>,
+    /// The arguments after the flags.
     pub args: Arguments,
     /// Whether the arguments were given in exec (JSON array) form.
     pub json: bool,
+    /// Heredocs of RUN, COPY and ADD (also when registered through ONBUILD).
     pub heredocs: Vec<Heredoc>,
     /// The comment lines right above the instruction (BuildKit's `PrevComment`).
     pub prev_comment: Vec<String>,
@@ -279,6 +313,14 @@ pub struct Instruction {
 
 impl Instruction {
     /// The flag named `name` (without dashes), if given.
+    ///
+    /// ```
+    /// let file = plimsoll_parser::parse("FROM a\nCOPY --from=build --chmod=755 /app /app\n");
+    /// let copy = &file.instructions[1];
+    /// assert_eq!(copy.flag("from").and_then(|f| f.value.as_deref()), Some("build"));
+    /// assert!(copy.flag("chown").is_none());
+    /// assert_eq!(copy.arg_values(), ["/app", "/app"]);
+    /// ```
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name == name)
     }

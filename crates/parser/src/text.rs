@@ -9,7 +9,9 @@ use std::ops::Range;
 /// Offsets are `u32`: a Dockerfile larger than 4 GiB is not a Dockerfile.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
 pub struct TextRange {
+    /// First byte.
     pub start: u32,
+    /// One past the last byte.
     pub end: u32,
 }
 
@@ -32,10 +34,12 @@ impl TextRange {
         TextRange::new(to_u32(start), to_u32(end))
     }
 
+    /// Length in bytes.
     pub fn len(self) -> u32 {
         self.end - self.start
     }
 
+    /// Whether the range covers no byte.
     pub fn is_empty(self) -> bool {
         self.start == self.end
     }
@@ -46,10 +50,12 @@ impl TextRange {
         self.start <= offset && offset <= self.end
     }
 
+    /// Whether `offset` lies inside the range (the end excluded).
     pub fn contains(self, offset: u32) -> bool {
         self.start <= offset && offset < self.end
     }
 
+    /// Whether `other` lies entirely inside this range.
     pub fn contains_range(self, other: TextRange) -> bool {
         self.start <= other.start && other.end <= self.end
     }
@@ -59,6 +65,7 @@ impl TextRange {
         TextRange::new(self.start.min(other.start), self.end.max(other.end))
     }
 
+    /// The range as `usize` offsets, for slicing.
     pub fn as_usize(self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -85,6 +92,18 @@ pub(crate) fn to_u32(n: usize) -> u32 {
 /// source text.
 ///
 /// The derived text is a concatenation of source slices; each [`Segment`] records one.
+///
+/// ```
+/// use plimsoll_parser::{parse, TextRange};
+///
+/// let text = "FROM a\nRUN apt-get update \\\n    && apt-get install -y curl\n";
+/// let run = &parse(text).instructions[1];
+/// assert_eq!(run.original, "RUN apt-get update     && apt-get install -y curl");
+/// // `-y` in the logical line, mapped back to the second physical line.
+/// let y = run.original.find("-y").unwrap() as u32;
+/// let range = run.original_map.range_to_source(TextRange::new(y, y + 2));
+/// assert_eq!(&text[range.as_usize()], "-y");
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SourceMap {
     segments: Vec<Segment>,
@@ -96,12 +115,16 @@ pub struct SourceMap {
 /// One slice of the source, placed at `derived_start` in the derived text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Segment {
+    /// Where the slice starts in the derived text.
     pub derived_start: u32,
+    /// Where the slice starts in the source.
     pub source_start: u32,
+    /// Its length in bytes.
     pub len: u32,
 }
 
 impl SourceMap {
+    /// An empty map.
     pub fn new() -> Self {
         SourceMap::default()
     }
@@ -141,10 +164,12 @@ impl SourceMap {
         self.len
     }
 
+    /// Whether the derived text is empty.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// The source slices, in derived-text order.
     pub fn segments(&self) -> &[Segment] {
         &self.segments
     }
