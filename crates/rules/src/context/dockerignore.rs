@@ -1,0 +1,442 @@
+//! `.dockerignore` matching with the semantics of moby's `patternmatcher`, the matcher Docker
+//! and BuildKit use: patterns are cleaned paths, `*` and `?` stop at `/`, `**` crosses
+//! directories, `!` re-includes, the last matching pattern wins, and a path is excluded when
+//! it or any of its parent directories matches.
+
+use regex::Regex;
+use std::fmt;
+
+/// A `.dockerignore` pattern that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternError {
+    /// The pattern as given.
+    pub pattern: String,
+    /// Why it is invalid, in moby's words.
+    pub message: String,
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pattern, self.message)
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+/// Reads the lines of a `.dockerignore` file into patterns, as Docker's `ignorefile.ReadAll`
+/// does: a BOM and `#` comment lines are dropped, lines are trimmed and cleaned, and a
+/// leading `/` is removed (patterns are relative to the context root).
+///
+/// ```
+/// use plimsoll_rules::context::dockerignore::read_patterns;
+/// assert_eq!(read_patterns("# comment\n/.git\n!./keep/../README.md\n\n"), [".git", "!README.md"]);
+/// ```
+pub fn read_patterns(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut patterns = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let mut pattern = line.trim();
+        if pattern.is_empty() {
+            continue;
+        }
+        let invert = pattern.starts_with('!');
+        if invert {
+            pattern = pattern[1..].trim();
+        }
+        let mut cleaned = String::new();
+        if !pattern.is_empty() {
+            cleaned = clean(pattern);
+            if cleaned.len() > 1 && cleaned.starts_with('/') {
+                cleaned.remove(0);
+            }
+        }
+        patterns.push(if invert {
+            format!("!{cleaned}")
+        } else {
+            cleaned
+        });
+    }
+    patterns
+}
+
+/// Go's `filepath.Clean` for slash-separated paths.
+///
+/// ```
+/// use plimsoll_rules::context::dockerignore::clean;
+/// assert_eq!(clean("a//b/./c/../d/"), "a/b/d");
+/// assert_eq!(clean("/../x"), "/x");
+/// assert_eq!(clean(""), ".");
+/// ```
+pub fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+/// How one pattern is matched; moby avoids a regular expression where it can.
+#[derive(Debug)]
+enum Matcher {
+    Exact,
+    /// `dir/**`: anything starting with the text before `**`.
+    Prefix(String),
+    /// `**/name`: anything ending with the text after `**`.
+    Suffix(String),
+    Regex(Regex),
+}
+
+#[derive(Debug)]
+struct Pattern {
+    cleaned: String,
+    exclusion: bool,
+    matcher: Matcher,
+}
+
+impl Pattern {
+    fn matches(&self, path: &str) -> bool {
+        match &self.matcher {
+            Matcher::Exact => path == self.cleaned,
+            Matcher::Prefix(prefix) => path.starts_with(prefix.as_str()),
+            Matcher::Suffix(suffix) => {
+                path.ends_with(suffix.as_str())
+                    || suffix.strip_prefix('/').is_some_and(|s| path == s)
+            }
+            Matcher::Regex(re) => re.is_match(path),
+        }
+    }
+}
+
+/// The compiled patterns of one `.dockerignore`.
+///
+/// ```
+/// use plimsoll_rules::context::dockerignore::PatternMatcher;
+///
+/// let m = PatternMatcher::new(["**/*.pem", ".git", "!keep/*.pem"]).unwrap();
+/// assert!(m.matches_or_parent_matches("certs/server.pem"));
+/// assert!(m.matches_or_parent_matches(".git/config"));
+/// assert!(!m.matches_or_parent_matches("keep/ca.pem"));
+/// assert!(!m.matches_or_parent_matches("main.go"));
+/// ```
+#[derive(Debug)]
+pub struct PatternMatcher {
+    patterns: Vec<Pattern>,
+}
+
+impl PatternMatcher {
+    /// Compiles `patterns` (the lines of a `.dockerignore`, or the output of
+    /// [`read_patterns`]). Blank patterns are skipped; a lone `!` or a malformed pattern
+    /// is an error, as in moby.
+    pub fn new<I, S>(patterns: I) -> Result<PatternMatcher, PatternError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut compiled = Vec::new();
+        for original in patterns {
+            let original = original.as_ref();
+            let trimmed = original.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let mut cleaned = clean(trimmed);
+            let exclusion = cleaned.starts_with('!');
+            if exclusion {
+                if cleaned.len() == 1 {
+                    return Err(PatternError {
+                        pattern: original.to_string(),
+                        message: "illegal exclusion pattern: \"!\"".to_string(),
+                    });
+                }
+                cleaned.remove(0);
+            }
+            validate_glob(&cleaned).map_err(|message| PatternError {
+                pattern: original.to_string(),
+                message,
+            })?;
+            let matcher = compile(&cleaned).map_err(|message| PatternError {
+                pattern: original.to_string(),
+                message,
+            })?;
+            compiled.push(Pattern {
+                cleaned,
+                exclusion,
+                matcher,
+            });
+        }
+        Ok(PatternMatcher { patterns: compiled })
+    }
+
+    /// Whether `path` (slash-separated, relative to the context root) is excluded from the
+    /// build context: the last pattern matching it or one of its parent directories decides.
+    pub fn matches_or_parent_matches(&self, path: &str) -> bool {
+        let parent = parent_dir(path);
+        let parent_dirs: Vec<&str> = parent.split('/').collect();
+        let mut matched = false;
+        for pattern in &self.patterns {
+            // An inclusion cannot change an excluded path, nor an exclusion an included one.
+            if pattern.exclusion != matched {
+                continue;
+            }
+            let mut hit = pattern.matches(path);
+            if !hit && parent != "." {
+                let mut prefix = String::new();
+                for (i, dir) in parent_dirs.iter().enumerate() {
+                    if i > 0 {
+                        prefix.push('/');
+                    }
+                    prefix.push_str(dir);
+                    if pattern.matches(&prefix) {
+                        hit = true;
+                        break;
+                    }
+                }
+            }
+            if hit {
+                matched = !pattern.exclusion;
+            }
+        }
+        matched
+    }
+
+    /// Whether any pattern re-includes paths (`!pattern`).
+    pub fn has_exclusions(&self) -> bool {
+        self.patterns.iter().any(|p| p.exclusion)
+    }
+}
+
+/// Go's `filepath.Dir` for slash-separated paths.
+fn parent_dir(path: &str) -> String {
+    match path.rfind('/') {
+        Some(i) => clean(&path[..=i]),
+        None => ".".to_string(),
+    }
+}
+
+/// The syntax errors Go's `filepath.Match` reports for a pattern.
+fn validate_glob(pattern: &str) -> Result<(), String> {
+    const BAD: &str = "syntax error in pattern";
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next().ok_or(BAD)?;
+            }
+            '[' => {
+                if chars.peek() == Some(&'^') {
+                    chars.next();
+                }
+                let mut ranges = 0;
+                loop {
+                    let c = chars.next().ok_or(BAD)?;
+                    if c == ']' && ranges > 0 {
+                        break;
+                    }
+                    let lo = if c == '\\' {
+                        chars.next().ok_or(BAD)?
+                    } else {
+                        c
+                    };
+                    if lo == '-' && ranges == 0 && c != '\\' {
+                        return Err(BAD.to_string());
+                    }
+                    if chars.peek() == Some(&'-') {
+                        chars.next();
+                        let hi = chars.next().ok_or(BAD)?;
+                        let hi = if hi == '\\' {
+                            chars.next().ok_or(BAD)?
+                        } else {
+                            hi
+                        };
+                        if hi == ']' {
+                            return Err(BAD.to_string());
+                        }
+                    }
+                    ranges += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// moby's translation of a pattern into a matcher (a regular expression only when needed).
+fn compile(pattern: &str) -> Result<Matcher, String> {
+    #[derive(PartialEq)]
+    enum Kind {
+        Exact,
+        Prefix,
+        Suffix,
+        Regex,
+    }
+    let mut re = String::from("^");
+    let mut kind = Kind::Exact;
+    let mut chars = pattern.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                if chars.peek() == Some(&'/') {
+                    chars.next();
+                }
+                if chars.peek().is_none() {
+                    if kind == Kind::Exact {
+                        kind = Kind::Prefix;
+                    } else {
+                        re.push_str(".*");
+                        kind = Kind::Regex;
+                    }
+                } else {
+                    re.push_str("(.*/)?");
+                    kind = Kind::Regex;
+                }
+                if first {
+                    kind = Kind::Suffix;
+                }
+            }
+            '*' => {
+                re.push_str("[^/]*");
+                kind = Kind::Regex;
+            }
+            '?' => {
+                re.push_str("[^/]");
+                kind = Kind::Regex;
+            }
+            '.' | '$' => {
+                re.push('\\');
+                re.push(c);
+            }
+            '\\' => match chars.next() {
+                Some(next) => {
+                    re.push('\\');
+                    re.push(next);
+                    kind = Kind::Regex;
+                }
+                None => re.push_str("\\\\"),
+            },
+            '[' | ']' => {
+                re.push(c);
+                kind = Kind::Regex;
+            }
+            c => re.push(c),
+        }
+        first = false;
+    }
+    Ok(match kind {
+        Kind::Exact => Matcher::Exact,
+        Kind::Prefix => Matcher::Prefix(pattern[..pattern.len() - 2].to_string()),
+        Kind::Suffix => Matcher::Suffix(pattern[2..].to_string()),
+        Kind::Regex => {
+            re.push('$');
+            Matcher::Regex(Regex::new(&re).map_err(|e| e.to_string())?)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn excluded(patterns: &[&str], path: &str) -> bool {
+        PatternMatcher::new(patterns)
+            .unwrap()
+            .matches_or_parent_matches(path)
+    }
+
+    /// Cases from Docker's documentation of `.dockerignore`.
+    #[test]
+    fn documented_examples() {
+        // `*/temp*` excludes files and directories starting with temp one level down.
+        assert!(excluded(&["*/temp*"], "somedir/temporary.txt"));
+        assert!(excluded(&["*/temp*"], "somedir/temp"));
+        assert!(!excluded(&["*/temp*"], "temp"));
+        assert!(!excluded(&["*/temp*"], "a/b/temp"));
+        // `*/*/temp*` two levels down.
+        assert!(excluded(&["*/*/temp*"], "somedir/subdir/temporary.txt"));
+        assert!(!excluded(&["*/*/temp*"], "somedir/temporary.txt"));
+        // `temp?` one character.
+        assert!(excluded(&["temp?"], "tempa"));
+        assert!(!excluded(&["temp?"], "tempab"));
+        // `**/*.go` everywhere, including the root.
+        assert!(excluded(&["**/*.go"], "main.go"));
+        assert!(excluded(&["**/*.go"], "a/b/c.go"));
+        // Exceptions: the last match wins.
+        assert!(!excluded(&["*.md", "!README.md"], "README.md"));
+        assert!(excluded(&["*.md", "!README.md"], "CHANGES.md"));
+        assert!(excluded(
+            &["*.md", "!README*.md", "README-secret.md"],
+            "README-secret.md"
+        ));
+        assert!(!excluded(
+            &["*.md", "README-secret.md", "!README*.md"],
+            "README-secret.md"
+        ));
+        // A directory excludes everything below it; leading and trailing slashes are cleaned.
+        assert!(excluded(&[".git"], ".git/objects/ab/cdef"));
+        let read = read_patterns("/node_modules/\n");
+        let m = PatternMatcher::new(&read).unwrap();
+        assert!(m.matches_or_parent_matches("node_modules/x/index.js"));
+    }
+
+    #[test]
+    fn read_patterns_like_docker() {
+        assert_eq!(
+            read_patterns("\u{feff}.git\n  # not a comment\n! tmp/ \n/\n"),
+            [".git", "# not a comment", "!tmp", "/"]
+        );
+    }
+
+    #[test]
+    fn invalid_patterns() {
+        assert!(PatternMatcher::new(["!"]).is_err());
+        assert!(PatternMatcher::new(["["]).is_err());
+        assert!(PatternMatcher::new(["a\\"]).is_err());
+        assert!(PatternMatcher::new(["[a-"]).is_err());
+        assert!(PatternMatcher::new(["[]a]"]).is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn a_literal_path_excludes_itself_and_everything_below(
+            dirs in prop::collection::vec("[a-z0-9_-]{1,8}", 1..4),
+            child in "[a-z0-9_.-]{1,8}",
+        ) {
+            let path = dirs.join("/");
+            let m = PatternMatcher::new([path.as_str()]).unwrap();
+            prop_assert!(m.matches_or_parent_matches(&path));
+            let below = format!("{path}/{child}");
+            prop_assert!(m.matches_or_parent_matches(&below));
+            let negated = PatternMatcher::new([path.as_str(), &format!("!{path}")]).unwrap();
+            prop_assert!(!negated.matches_or_parent_matches(&path));
+        }
+
+        #[test]
+        fn never_panics(patterns in prop::collection::vec("[a-z*?!\\[\\]\\\\/.^-]{0,8}", 0..4), path in "[a-z/.*]{0,12}") {
+            if let Ok(m) = PatternMatcher::new(&patterns) {
+                let _ = m.matches_or_parent_matches(&path);
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! The build context: the files beside the Dockerfile that a build can see.
+
+pub mod dockerignore;
