@@ -141,36 +141,22 @@ impl LineContext<'_> {
                     pos += 1;
                     continue;
                 }
-                let mut c = ch;
-                if c == b'\\' {
-                    if pos + 1 == hi {
-                        pos += 1;
-                        continue;
-                    }
-                    pos += 1;
-                    c = bytes[pos];
-                }
-                word.push(c);
-                pos += 1;
-                continue;
-            }
-            // Phase::Quote
-            if ch == quote {
+            } else if ch == quote {
                 phase = Phase::Word;
                 pos += 1;
                 continue;
             }
-            let mut c = ch;
-            if c == b'\\' {
+            // Inside or outside quotes, a backslash takes the next byte as is; a trailing one
+            // is dropped.
+            if ch == b'\\' {
                 if pos + 1 == hi {
                     phase = Phase::Word;
                     pos += 1;
                     continue;
                 }
                 pos += 1;
-                c = bytes[pos];
             }
-            word.push(c);
+            word.push(bytes[pos]);
             pos += 1;
         }
         (flags, hi)
