@@ -107,7 +107,7 @@ fn is_go_printable(c: char) -> bool {
         | 0xfff9..=0xfffb | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3
         | 0x1d173..=0x1d17a | 0xe0001 | 0xe0020..=0xe007f
         // Co
-        | 0xe000..=0xf8ff | 0xf0000..=0xffffd | 0x100000..=0x10fffd
+        | 0xe000..=0xf8ff | 0xf0000..=0x10ffff
         // Noncharacters that Go also reports as unprintable
         | 0xfffe | 0xffff
     )
@@ -124,5 +124,6 @@ mod tests {
         assert_eq!(go_quote("\u{a0}"), "\"\\u00a0\"");
         assert_eq!(go_quote("한국어 😀"), "\"한국어 😀\"");
         assert_eq!(go_quote("\u{e0001}"), "\"\\U000e0001\"");
+        assert_eq!(go_quote("\u{10ffff}"), "\"\\U0010ffff\"");
     }
 }
