@@ -1,0 +1,196 @@
+//! The lint driver: parse, build the model, dispatch the rules, apply settings and
+//! suppressions.
+
+use crate::checker::Checker;
+use crate::context::{BuildContext, ContextView};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::SemanticModel;
+use crate::registry::{Rule, RuleMeta, REGISTRY};
+use crate::rules::meta::UnusedSuppression;
+use crate::rules::syntax::syntax_meta;
+use crate::settings::Settings;
+use crate::suppression::{is_buildkit_check, Suppressions};
+use plimsoll_parser::{Instruction, TextRange};
+
+/// What a lint run needs besides the text.
+#[derive(Clone, Copy)]
+pub struct LintOptions<'a> {
+    /// The settings.
+    pub settings: &'a Settings,
+    /// The build context, when the Dockerfile has one on disk or in memory.
+    pub context: Option<&'a dyn BuildContext>,
+    /// The Dockerfile's path relative to the context root (to find
+    /// `<Dockerfile>.dockerignore` and to know the Dockerfile is itself sent).
+    pub dockerfile: Option<&'a str>,
+}
+
+impl<'a> LintOptions<'a> {
+    /// Options with these settings, no build context.
+    pub fn new(settings: &'a Settings) -> LintOptions<'a> {
+        LintOptions {
+            settings,
+            context: None,
+            dockerfile: None,
+        }
+    }
+
+    /// The same options with a build context and the Dockerfile's path in it.
+    pub fn with_context(
+        mut self,
+        context: &'a dyn BuildContext,
+        dockerfile: Option<&'a str>,
+    ) -> LintOptions<'a> {
+        self.context = Some(context);
+        self.dockerfile = dockerfile;
+        self
+    }
+}
+
+/// The result of linting one file.
+#[derive(Debug)]
+pub struct LintResult {
+    /// The model the rules saw (the parse tree is in `model.file`).
+    pub model: SemanticModel,
+    /// The findings, ordered by position then code.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints a Dockerfile.
+///
+/// ```
+/// use plimsoll_rules::{lint, LintOptions, Settings};
+///
+/// let settings = Settings::default();
+/// let result = lint("FROM alpine:3.20\nRUN apk add curl\n", &LintOptions::new(&settings));
+/// let codes: Vec<_> = result.diagnostics.iter().map(|d| d.code).collect();
+/// assert!(codes.contains(&"DL3019"));
+/// ```
+pub fn lint(source: &str, options: &LintOptions<'_>) -> LintResult {
+    let model = SemanticModel::new(plimsoll_parser::parse(source));
+    let diagnostics = lint_model(&model, source, options);
+    LintResult { model, diagnostics }
+}
+
+/// Lints an already built model of `source`.
+pub fn lint_model(
+    model: &SemanticModel,
+    source: &str,
+    options: &LintOptions<'_>,
+) -> Vec<Diagnostic> {
+    let settings = options.settings;
+    let view = options
+        .context
+        .map(|context| ContextView::new(context, options.dockerfile));
+    let registry = &*REGISTRY;
+    let enabled: Vec<bool> = registry
+        .rules
+        .iter()
+        .map(|rule| settings.is_enabled(rule.meta()))
+        .collect();
+
+    let mut checker = Checker {
+        model,
+        source,
+        context: view.as_ref(),
+        settings,
+        rule: &UnusedSuppression::META,
+        diagnostics: Vec::new(),
+    };
+    let mut run =
+        |checker: &mut Checker<'_>, index: usize, call: &dyn Fn(&dyn Rule, &mut Checker<'_>)| {
+            if enabled[index] {
+                let rule = registry.rules[index];
+                checker.rule = rule.meta();
+                call(rule, checker);
+            }
+        };
+
+    for rule in &registry.file_rules {
+        run(&mut checker, *rule, &|rule, checker| rule.file(checker));
+    }
+    for stage in &model.stages {
+        for rule in &registry.stage_rules {
+            run(&mut checker, *rule, &|rule, checker| {
+                rule.stage(checker, stage)
+            });
+        }
+    }
+    for instruction in &model.file.instructions {
+        dispatch_instruction(instruction, &mut checker, &mut run, 0);
+    }
+    for script in &model.runs {
+        for command in script.script.commands() {
+            let program = command.unwrapped().name.and_then(|w| w.value.as_deref());
+            let program = program.map(|p| p.rsplit('/').next().unwrap_or(p));
+            let specific = program
+                .and_then(|p| registry.by_program.get(p))
+                .map_or(&[][..], Vec::as_slice);
+            for rule in specific.iter().chain(&registry.any_command) {
+                run(&mut checker, *rule, &|rule, checker| {
+                    rule.command(checker, script, command)
+                });
+            }
+        }
+    }
+
+    let mut found = checker.diagnostics;
+    for syntax in &model.file.diagnostics {
+        let meta = syntax_meta(syntax.code);
+        if settings.is_enabled(meta) {
+            found.push(Diagnostic::new(meta, syntax.range, syntax.message.clone()));
+        }
+    }
+
+    let stage_ranges: Vec<TextRange> = model
+        .stages
+        .iter()
+        .map(|stage| {
+            let first = model.instruction(stage.instructions.start).range;
+            let last = model.instruction(stage.instructions.end - 1).range;
+            first.cover(last)
+        })
+        .collect();
+    let mut suppressions = Suppressions::collect(&model.file, source, &stage_ranges);
+    found.retain(|diagnostic| !suppressions.suppresses(diagnostic));
+    for diagnostic in &mut found {
+        if let Some(meta) = crate::registry::find_meta(diagnostic.code) {
+            diagnostic.severity = settings.severity_of(meta);
+            if suppressions.checks_are_errors && is_buildkit_check(meta) {
+                diagnostic.severity = Severity::Error;
+            }
+        }
+    }
+    if settings.is_enabled(&UnusedSuppression::META) {
+        let ran = |meta: &RuleMeta| settings.is_enabled(meta);
+        let mut unused = suppressions.unused(&UnusedSuppression::META, ran);
+        for diagnostic in &mut unused {
+            diagnostic.severity = settings.severity_of(&UnusedSuppression::META);
+        }
+        found.extend(unused);
+    }
+    found.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    found.dedup();
+    found
+}
+
+fn dispatch_instruction(
+    instruction: &Instruction,
+    checker: &mut Checker<'_>,
+    run: &mut impl FnMut(&mut Checker<'_>, usize, &dyn Fn(&dyn Rule, &mut Checker<'_>)),
+    depth: usize,
+) {
+    if let Some(rules) = REGISTRY.by_keyword.get(&instruction.keyword) {
+        for rule in rules {
+            run(checker, *rule, &|rule, checker| {
+                rule.instruction(checker, instruction)
+            });
+        }
+    }
+    if let Some(child) = instruction.onbuild_child() {
+        if depth < 4 {
+            dispatch_instruction(child, checker, run, depth + 1);
+        }
+    }
+}

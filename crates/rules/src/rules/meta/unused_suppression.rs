@@ -1,0 +1,42 @@
+use crate::declare_rule;
+use crate::registry::Rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a suppression comment (`# plimsoll ignore=…`, `# hadolint ignore=…`,
+    /// `# check=skip=…`) that hides no finding, and a Plimsoll suppression naming a rule
+    /// that does not exist.
+    ///
+    /// ## Why
+    /// Suppressions outlive the problems they hid. A stale one hides the next real finding
+    /// on that line, and a misspelt code hides nothing while looking as if it did.
+    ///
+    /// ## Example
+    /// ```dockerfile invalid
+    /// FROM alpine:3.20
+    /// # plimsoll ignore=DL3019
+    /// RUN apk add --no-cache curl
+    /// ```
+    ///
+    /// ```dockerfile valid
+    /// FROM alpine:3.20
+    /// # plimsoll ignore=DL3019
+    /// RUN apk add curl
+    /// ```
+    ///
+    /// ## Fix
+    /// Removes the stale code from the comment, or the whole comment line when nothing is
+    /// left (safe).
+    pub struct UnusedSuppression {
+        code: "PL001",
+        name: "unused-suppression",
+        category: Meta,
+        severity: Warning,
+        fix: Always,
+        since: "0.1.0",
+        targets: [],
+    }
+}
+
+/// Reported by the engine after suppressions are applied; it has no hooks of its own.
+impl Rule for UnusedSuppression {}

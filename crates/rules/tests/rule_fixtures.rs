@@ -1,0 +1,67 @@
+//! Snapshot tests: every file under `tests/fixtures/<CODE>/` is linted with only that rule,
+//! and the snapshot shows the findings under their lines and the text after fixing.
+//!
+//! A fixture is `<case>.Dockerfile` (no build context) or a directory `<case>/` holding a
+//! `Dockerfile` and the build context around it.
+
+mod support;
+
+use plimsoll_rules::{find_meta, BuildContext, FsContext};
+use std::path::Path;
+
+#[test]
+fn rule_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut codes: Vec<_> = std::fs::read_dir(&root)
+        .expect("tests/fixtures exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    codes.sort();
+    let mut count = 0;
+    for dir in codes {
+        let code = dir.file_name().unwrap().to_string_lossy().to_string();
+        let meta = find_meta(&code).unwrap_or_else(|| panic!("fixtures for unknown rule {code}"));
+        let mut cases: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        cases.sort();
+        for case in cases {
+            let (dockerfile, context) = if case.is_dir() {
+                (case.join("Dockerfile"), Some(FsContext::new(&case)))
+            } else if case.extension().is_some_and(|e| e == "Dockerfile") {
+                (case.clone(), None)
+            } else {
+                continue;
+            };
+            let source = std::fs::read_to_string(&dockerfile).unwrap();
+            let context_ref = context.as_ref().map(|c| c as &dyn BuildContext);
+            let found = support::findings(meta, &source, context_ref);
+            let (fixed, created) = support::check_fixes(meta, &source, context_ref);
+            let mut snapshot = support::render(&source, &found);
+            if found.is_empty() {
+                snapshot.push_str("(no findings)\n");
+            }
+            if fixed != source {
+                snapshot.push_str("\n--- fixed ---\n");
+                snapshot.push_str(&fixed);
+            }
+            for (path, content) in created {
+                snapshot.push_str(&format!("\n--- created {path} ---\n{content}"));
+            }
+            let name = format!("{code}__{}", case.file_stem().unwrap().to_string_lossy());
+            insta::with_settings!({
+                snapshot_path => "snapshots/fixtures",
+                prepend_module_to_snapshot => false,
+                description => source.clone(),
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(name, snapshot);
+            });
+            count += 1;
+        }
+    }
+    assert!(count > 0, "no fixtures found");
+}
