@@ -3,6 +3,8 @@
 //!
 //! A fixture is `<case>.Dockerfile` (no build context) or a directory `<case>/` holding a
 //! `Dockerfile` and the build context around it.
+//!
+//! `PLIMSOLL_FIXTURES=DL3019,PL301` limits the run to those rules.
 
 mod support;
 
@@ -18,9 +20,15 @@ fn rule_fixtures() {
         .map(|e| e.path())
         .collect();
     codes.sort();
+    let only: Option<Vec<String>> = std::env::var("PLIMSOLL_FIXTURES")
+        .ok()
+        .map(|v| v.split(',').map(|c| c.trim().to_ascii_uppercase()).collect());
     let mut count = 0;
     for dir in codes {
         let code = dir.file_name().unwrap().to_string_lossy().to_string();
+        if only.as_ref().is_some_and(|only| !only.contains(&code)) {
+            continue;
+        }
         let meta = find_meta(&code).unwrap_or_else(|| panic!("fixtures for unknown rule {code}"));
         let mut cases: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
