@@ -232,9 +232,23 @@ fn parent_dir(path: &str) -> String {
     }
 }
 
-/// The syntax errors Go's `filepath.Match` reports for a pattern.
+/// The syntax errors Go's `filepath.Match` reports for a pattern (its `getEsc` rules: a
+/// class item may not be an unescaped `-` or `]`, a range end neither, and a class must be
+/// closed).
 fn validate_glob(pattern: &str) -> Result<(), String> {
     const BAD: &str = "syntax error in pattern";
+    /// Go's `getEsc`: one class item, escaped or not; something must follow it.
+    fn class_item(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<char, String> {
+        let c = match chars.next() {
+            None | Some('-') | Some(']') => return Err(BAD.to_string()),
+            Some('\\') => chars.next().ok_or(BAD)?,
+            Some(c) => c,
+        };
+        if chars.peek().is_none() {
+            return Err(BAD.to_string());
+        }
+        Ok(c)
+    }
     let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -247,29 +261,14 @@ fn validate_glob(pattern: &str) -> Result<(), String> {
                 }
                 let mut ranges = 0;
                 loop {
-                    let c = chars.next().ok_or(BAD)?;
-                    if c == ']' && ranges > 0 {
+                    if chars.peek() == Some(&']') && ranges > 0 {
+                        chars.next();
                         break;
                     }
-                    let lo = if c == '\\' {
-                        chars.next().ok_or(BAD)?
-                    } else {
-                        c
-                    };
-                    if lo == '-' && ranges == 0 && c != '\\' {
-                        return Err(BAD.to_string());
-                    }
+                    class_item(&mut chars)?;
                     if chars.peek() == Some(&'-') {
                         chars.next();
-                        let hi = chars.next().ok_or(BAD)?;
-                        let hi = if hi == '\\' {
-                            chars.next().ok_or(BAD)?
-                        } else {
-                            hi
-                        };
-                        if hi == ']' {
-                            return Err(BAD.to_string());
-                        }
+                        class_item(&mut chars)?;
                     }
                     ranges += 1;
                 }
@@ -293,8 +292,22 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
     let mut kind = Kind::Exact;
     let mut chars = pattern.chars().peekable();
     let mut first = true;
+    let mut in_class = false;
     while let Some(c) = chars.next() {
         match c {
+            // Inside a class, Go's RE2 takes `[`, `&`, `~` literally; the regex crate reads
+            // them as nested classes and set operations unless escaped.
+            '[' | '&' | '~' if in_class => {
+                re.push('\\');
+                re.push(c);
+            }
+            '^' if in_class && re.ends_with('[') => re.push('^'),
+            '*' if in_class => re.push_str("\\*"),
+            '?' if in_class => re.push_str("\\?"),
+            ']' if in_class => {
+                re.push(']');
+                in_class = false;
+            }
             '*' if chars.peek() == Some(&'*') => {
                 chars.next();
                 if chars.peek() == Some(&'/') {
@@ -323,7 +336,8 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
                 re.push_str("[^/]");
                 kind = Kind::Regex;
             }
-            '.' | '$' => {
+            // moby's `shouldEscape`: regex operators that mean nothing to `filepath.Match`.
+            '.' | '+' | '(' | ')' | '|' | '{' | '}' | '$' => {
                 re.push('\\');
                 re.push(c);
             }
@@ -335,7 +349,12 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
                 }
                 None => re.push_str("\\\\"),
             },
-            '[' | ']' => {
+            '[' => {
+                re.push('[');
+                in_class = true;
+                kind = Kind::Regex;
+            }
+            ']' => {
                 re.push(c);
                 kind = Kind::Regex;
             }
@@ -414,7 +433,9 @@ mod tests {
         assert!(PatternMatcher::new(["["]).is_err());
         assert!(PatternMatcher::new(["a\\"]).is_err());
         assert!(PatternMatcher::new(["[a-"]).is_err());
-        assert!(PatternMatcher::new(["[]a]"]).is_ok());
+        // Go rejects a class that starts with an unescaped `]`.
+        assert!(PatternMatcher::new(["[]a]"]).is_err());
+        assert!(PatternMatcher::new(["[\\]a]"]).is_ok());
     }
 
     proptest! {
