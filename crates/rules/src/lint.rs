@@ -150,7 +150,11 @@ pub fn lint_model(
             first.cover(last)
         })
         .collect();
-    let mut suppressions = Suppressions::collect(&model.file, source, &stage_ranges);
+    let mut suppressions = if settings.honor_inline_ignores {
+        Suppressions::collect(&model.file, source, &stage_ranges)
+    } else {
+        Suppressions::default()
+    };
     found.retain(|diagnostic| !suppressions.suppresses(diagnostic));
     for diagnostic in &mut found {
         if let Some(meta) = crate::registry::find_meta(diagnostic.code) {
@@ -162,7 +166,13 @@ pub fn lint_model(
     }
     if settings.is_enabled(&UnusedSuppression::META) {
         let ran = |meta: &RuleMeta| settings.is_enabled(meta);
+        // A suppression may name PL001 itself (`# plimsoll global ignore=PL001`): it hides
+        // PL001's findings like any other rule's and then counts as used.
+        for diagnostic in suppressions.unused(&UnusedSuppression::META, ran) {
+            suppressions.suppresses(&diagnostic);
+        }
         let mut unused = suppressions.unused(&UnusedSuppression::META, ran);
+        unused.retain(|diagnostic| !suppressions.suppresses(diagnostic));
         for diagnostic in &mut unused {
             diagnostic.severity = settings.severity_of(&UnusedSuppression::META);
         }

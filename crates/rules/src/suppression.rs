@@ -8,9 +8,10 @@
 //! - BuildKit's `# check=skip=NAME[,NAME…]` parser directive (the whole file, `all` for
 //!   every check), and the same comment right above an instruction (that instruction).
 //!
-//! Codes are matched by code, kebab-case name or alias. A suppression that hides nothing is
-//! reported by `unused-suppression` (PL001), one that names no known rule too (for
-//! Plimsoll's own comments only: hadolint's and BuildKit's may name rules of those tools).
+//! Codes are matched by code, kebab-case name or alias. A Plimsoll suppression that hides
+//! nothing, or names no known rule, is reported by `unused-suppression` (PL001). hadolint's
+//! and BuildKit's comments are never reported: those tools read them too, and their rules
+//! may fire where ours stay silent.
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::registry::{find_meta, RuleMeta};
@@ -251,7 +252,10 @@ impl Suppressions {
     ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for suppression in &self.list {
-            if suppression.all {
+            // hadolint's and BuildKit's comments are also read by those tools, whose rules
+            // of the same code may fire where ours (more precise) do not: removing them
+            // would break the other tool's run.
+            if suppression.all || suppression.dialect != Dialect::Plimsoll {
                 continue;
             }
             let stale: Vec<&SuppressedCode> = suppression
