@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let code = args.next().expect("usage: corpus_findings CODE [MAX] [DIR]");
+    let code = args
+        .next()
+        .expect("usage: corpus_findings CODE [MAX] [DIR]");
     let max: usize = args.next().and_then(|m| m.parse().ok()).unwrap_or(40);
     let dir = args.next().map(PathBuf::from).unwrap_or_else(|| {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/files")
@@ -31,7 +33,9 @@ fn main() {
     let mut total = 0;
     let mut files_hit = 0;
     for file in &files {
-        let Ok(bytes) = std::fs::read(file) else { continue };
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
         let source = String::from_utf8_lossy(&bytes);
         let folder = file.parent().unwrap();
         let context = FsContext::new(folder);
@@ -40,13 +44,21 @@ fn main() {
         let result = lint(&source, &options);
         let index = LineIndex::new(&source);
         let mut hit = false;
-        for d in result.diagnostics.iter().filter(|d| d.code.eq_ignore_ascii_case(&code) || d.name == code) {
+        for d in result
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.eq_ignore_ascii_case(&code) || d.name == code)
+        {
             total += 1;
             hit = true;
             let at = index.line_col(d.range.start, PositionEncoding::Utf8);
             let line = source.lines().nth(at.line as usize).unwrap_or("").trim();
             let repo = folder.file_name().unwrap().to_string_lossy().to_string();
-            let fix = d.fix.as_ref().map(|f| format!("\n      fix ({}): {}", f.applicability.as_str(), f.title)).unwrap_or_default();
+            let fix = d
+                .fix
+                .as_ref()
+                .map(|f| format!("\n      fix ({}): {}", f.applicability.as_str(), f.title))
+                .unwrap_or_default();
             per_repo.entry(repo).or_default().push(format!(
                 "{}:{}: {}\n      | {}{}",
                 file.strip_prefix(&dir).unwrap_or(file).display(),
@@ -87,7 +99,9 @@ fn main() {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         if path.is_dir() {

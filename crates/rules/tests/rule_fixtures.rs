@@ -20,9 +20,11 @@ fn rule_fixtures() {
         .map(|e| e.path())
         .collect();
     codes.sort();
-    let only: Option<Vec<String>> = std::env::var("PLIMSOLL_FIXTURES")
-        .ok()
-        .map(|v| v.split(',').map(|c| c.trim().to_ascii_uppercase()).collect());
+    let only: Option<Vec<String>> = std::env::var("PLIMSOLL_FIXTURES").ok().map(|v| {
+        v.split(',')
+            .map(|c| c.trim().to_ascii_uppercase())
+            .collect()
+    });
     let mut count = 0;
     for dir in codes {
         let code = dir.file_name().unwrap().to_string_lossy().to_string();

@@ -3,9 +3,12 @@ use crate::registry::Rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a suppression comment (`# plimsoll ignore=…`, `# hadolint ignore=…`,
-    /// `# check=skip=…`) that hides no finding, and a Plimsoll suppression naming a rule
-    /// that does not exist.
+    /// Reports a `# plimsoll ignore=…` comment (also `global` and `stage`) that hides no
+    /// finding, or names a rule that does not exist.
+    ///
+    /// hadolint's `# hadolint ignore=…` and BuildKit's `# check=skip=…` comments are not
+    /// reported: those tools read them too, and their rule of the same code may fire where
+    /// Plimsoll's, more precise, does not.
     ///
     /// ## Why
     /// Suppressions outlive the problems they hid. A stale one hides the next real finding
@@ -16,6 +19,12 @@ declare_rule! {
     /// FROM alpine:3.20
     /// # plimsoll ignore=DL3019
     /// RUN apk add --no-cache curl
+    /// ```
+    ///
+    /// ```dockerfile invalid
+    /// FROM alpine:3.20
+    /// # plimsoll ignore=DL3091
+    /// RUN apk add curl
     /// ```
     ///
     /// ```dockerfile valid

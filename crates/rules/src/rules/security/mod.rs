@@ -1,3 +1,12 @@
 //! Rules about root users, secrets and untrusted sources.
 
 // One `mod` line and one `pub use` line per rule, in code order.
+mod last_user_root;
+mod privileged_port_non_root;
+mod runs_as_root;
+pub mod secret_files;
+mod secret_in_image;
+pub use last_user_root::LastUserRoot;
+pub use privileged_port_non_root::PrivilegedPortNonRoot;
+pub use runs_as_root::RunsAsRoot;
+pub use secret_in_image::SecretInImage;

@@ -1,0 +1,88 @@
+use super::untagged_base_image::{args_used, base_image};
+use crate::checker::Checker;
+use crate::declare_rule;
+use crate::model::Stage;
+use crate::registry::{Rule, Target};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `FROM` whose image uses the tag `latest`, such as `FROM node:latest`.
+    ///
+    /// When the image comes from an ARG (`FROM node:$VERSION`), the rule reads the ARG's
+    /// default value. A reference pinned by a digest (`node:latest@sha256:…`) is not
+    /// reported: the digest decides which image is used. Like `untagged-base-image`
+    /// (DL3006), the rule skips references that are not valid and ARG defaults meant to be
+    /// overridden.
+    ///
+    /// ## Why
+    /// `latest` is not a version: it is whatever image was pushed last under that name.
+    /// The same Dockerfile then builds on a new major release of the operating system or
+    /// runtime the day one is published, and a build that worked can break, or work
+    /// differently, with nothing in the Dockerfile's history to explain it. Writing
+    /// `latest` explicitly only makes the problem look intended.
+    ///
+    /// ## Example
+    /// ```dockerfile invalid
+    /// FROM node:latest
+    /// RUN npm --version
+    /// ```
+    ///
+    /// ```dockerfile valid
+    /// FROM node:22.11-bookworm
+    /// RUN npm --version
+    /// ```
+    ///
+    /// ## Fix
+    /// None: which version to use is the author's choice. Use the release tag the image
+    /// was tested with, or add a digest to pin it exactly.
+    pub struct LatestTag {
+        code: "DL3007",
+        name: "latest-tag",
+        category: Reproducibility,
+        severity: Warning,
+        fix: None,
+        since: "0.1.0",
+        targets: [Target::Stage],
+    }
+}
+
+impl Rule for LatestTag {
+    fn stage(&self, checker: &mut Checker<'_>, stage: &Stage) {
+        let model = checker.model;
+        let Some(image) = base_image(model, stage) else {
+            return;
+        };
+        if image.tag.as_deref() != Some("latest") || image.digest.is_some() {
+            return;
+        }
+        let written = checker.text(stage.base_range);
+        let args = if image.from_variable {
+            args_used(model, stage, written)
+        } else {
+            Vec::new()
+        };
+        let names: Vec<String> = args.iter().map(|a| format!("`{}`", a.name)).collect();
+        let from_args = match names.len() {
+            1 => format!("from the default of ARG {}", names.join("")),
+            _ => format!("from the defaults of ARGs {}", names.join(", ")),
+        };
+        let message = if names.is_empty() {
+            format!(
+                "`{}` uses the `latest` tag, which points to a different image whenever a new \
+                 one is pushed",
+                image.text
+            )
+        } else {
+            format!(
+                "`{written}` resolves to `{}` ({}), whose `latest` tag \
+                 points to a different image whenever a new one is pushed",
+                image.text, from_args
+            )
+        };
+        let diagnostic = checker.report(stage.base_range, message);
+        for arg in args {
+            let range = model.instruction(arg.instruction).range;
+            diagnostic.add_related(range, format!("ARG `{}` is declared here", arg.name));
+        }
+    }
+}
