@@ -1,6 +1,10 @@
 //! `plimsoll`: the command-line face of the Plimsoll Dockerfile analyzer.
 
+mod check;
+mod output;
 mod parse_command;
+mod rule_command;
+mod walk;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -14,6 +18,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check Dockerfiles for problems, and fix them.
+    Check(check::CheckArgs),
+    /// Print a rule's documentation.
+    Rule(rule_command::RuleArgs),
+    /// List every rule.
+    Rules(rule_command::RulesArgs),
     /// Parse Dockerfiles and print their syntax tree.
     Parse(parse_command::ParseArgs),
 }
@@ -21,6 +31,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Rule(args) => rule_command::run_rule(&args),
+        Command::Rules(args) => rule_command::run_rules(&args),
         Command::Parse(args) => parse_command::run(&args),
     }
 }

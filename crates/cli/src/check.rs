@@ -1,0 +1,542 @@
+//! `plimsoll check`: lint Dockerfiles, print the findings, optionally fix them.
+
+use crate::output::{self, FileReport, Format, RenderOptions};
+use crate::walk::{self, Target};
+use clap::{Args, ValueEnum};
+use plimsoll_rules::diagnostic::Applicability;
+use plimsoll_rules::{
+    apply_fixes, find_meta, lint, Diagnostic, FsContext, LintOptions, Settings, Severity,
+};
+use rayon::prelude::*;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Dockerfiles or directories to check (`-` reads standard input). Default: `.`.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human, env = "PLIMSOLL_FORMAT")]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Apply safe fixes to the files.
+    #[arg(long, env = "PLIMSOLL_FIX")]
+    fix: bool,
+    /// Also apply unsafe fixes (with --fix or --diff).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Show what --fix would change as a unified diff, without writing; exit 1 if anything
+    /// would change.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
+    /// The configuration file to use (`plimsoll.toml` or `.hadolint.yaml`) instead of the
+    /// one found upward from each Dockerfile.
+    #[arg(long, env = "PLIMSOLL_CONFIG")]
+    config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    isolated: bool,
+    /// The build context directory (default: each Dockerfile's directory).
+    #[arg(long, env = "PLIMSOLL_CONTEXT")]
+    context: Option<PathBuf>,
+    /// The name shown for standard input, also used to find its build context.
+    #[arg(long)]
+    stdin_filename: Option<PathBuf>,
+    /// Rules to run (codes, names, aliases, prefixes, categories or ALL), replacing the
+    /// defaults.
+    #[arg(long, value_delimiter = ',', env = "PLIMSOLL_SELECT")]
+    select: Vec<String>,
+    /// Rules to run in addition.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Rules not to run.
+    #[arg(long, value_delimiter = ',', env = "PLIMSOLL_IGNORE")]
+    ignore: Vec<String>,
+    /// Severity overrides, `CODE=level`.
+    #[arg(long, value_parser = parse_severity_override)]
+    severity: Vec<(String, Severity)>,
+    /// Exit 1 only for findings at or above this severity (`none`: never).
+    #[arg(long, value_parser = parse_threshold, env = "PLIMSOLL_FAILURE_THRESHOLD")]
+    failure_threshold: Option<Threshold>,
+    /// Always exit 0 when the files could be checked.
+    #[arg(long)]
+    no_fail: bool,
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print only the findings.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Threshold {
+    At(Severity),
+    Never,
+}
+
+fn parse_threshold(value: &str) -> Result<Threshold, String> {
+    if value.eq_ignore_ascii_case("none") {
+        return Ok(Threshold::Never);
+    }
+    Severity::parse(value)
+        .map(Threshold::At)
+        .ok_or_else(|| format!("`{value}` is not one of error, warning, info, style, none"))
+}
+
+fn parse_severity_override(value: &str) -> Result<(String, Severity), String> {
+    let (code, level) = value
+        .split_once('=')
+        .ok_or_else(|| format!("`{value}` is not CODE=level"))?;
+    if find_meta(code).is_none() {
+        return Err(format!("`{code}` is not a known rule"));
+    }
+    let severity = Severity::parse(level)
+        .ok_or_else(|| format!("`{level}` is not one of error, warning, info, style"))?;
+    Ok((code.to_string(), severity))
+}
+
+/// What happened to one file.
+struct Checked {
+    report: FileReport,
+    /// Whether a finding fails the run under the file's settings.
+    failing: bool,
+    /// The fixed text, when fixing changed it.
+    fixed: Option<String>,
+    fixes_applied: usize,
+    created_files: Vec<(PathBuf, String)>,
+}
+
+/// Exit codes: 0 nothing at or above the threshold, 1 findings (or changes with --diff),
+/// 2 usage, configuration or I/O errors.
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (targets, walk_errors) = walk::collect(&paths);
+    let mut io_error = !walk_errors.is_empty();
+    for (path, error) in &walk_errors {
+        eprintln!("plimsoll: {path}: {error}");
+    }
+    let stdin_text = if targets.contains(&Target::Stdin) {
+        let mut bytes = Vec::new();
+        match io::stdin().read_to_end(&mut bytes) {
+            Ok(_) => Some(bytes),
+            Err(error) => {
+                eprintln!("plimsoll: standard input: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        None
+    };
+    let fix_level = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let fixing = args.fix || args.diff;
+    let configs = match Configs::load(args, &targets) {
+        Ok(configs) => configs,
+        Err(error) => {
+            eprintln!("plimsoll: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let checked: Vec<Checked> = targets
+        .par_iter()
+        .map(|target| {
+            let settings = configs.for_target(target, args);
+            check_target(
+                target,
+                args,
+                settings,
+                stdin_text.as_deref(),
+                fixing.then_some(fix_level),
+            )
+        })
+        .collect();
+
+    let mut changed_files = 0;
+    let mut fixed_count = 0;
+    let mut diff_text = String::new();
+    for file in &checked {
+        io_error |= file.report.error.is_some();
+        let Some(fixed) = &file.fixed else { continue };
+        changed_files += 1;
+        fixed_count += file.fixes_applied;
+        if args.diff {
+            diff_text.push_str(&unified_diff(&file.report.path, &file.report.source, fixed));
+        } else if let Some(path) = target_path(&file.report.path, args) {
+            if let Err(error) = write_atomically(&path, fixed) {
+                eprintln!(
+                    "plimsoll: {}: cannot write the fixed file: {error}",
+                    path.display()
+                );
+                io_error = true;
+            }
+        } else {
+            // Fixing standard input prints the fixed text.
+            print!("{fixed}");
+        }
+    }
+    if args.fix {
+        for file in &checked {
+            for (path, content) in &file.created_files {
+                if path.exists() {
+                    continue;
+                }
+                if let Err(error) = std::fs::write(path, content) {
+                    eprintln!("plimsoll: {}: {error}", path.display());
+                    io_error = true;
+                }
+            }
+        }
+    }
+
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && io::stdout().is_terminal()
+        }
+    };
+    let failing = checked.iter().any(|c| c.failing);
+    let reports: Vec<FileReport> = checked.into_iter().map(|c| c.report).collect();
+    let options = RenderOptions {
+        color,
+        quiet: args.quiet,
+        fixed_count: if args.fix { fixed_count } else { 0 },
+    };
+    let mut sink: Box<dyn Write> = match &args.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(io::BufWriter::new(file)),
+            Err(error) => {
+                eprintln!("plimsoll: {}: {error}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    };
+    let written = if args.diff {
+        sink.write_all(diff_text.as_bytes())
+    } else if args.statistics {
+        write_statistics(&reports, &mut sink)
+    } else {
+        output::render(args.format, &reports, &options, &mut sink)
+    };
+    if written.and_then(|()| sink.flush()).is_err() {
+        // The reader went away (`| head`): the exit code still tells the result.
+    }
+
+    if io_error {
+        return ExitCode::from(2);
+    }
+    if args.diff {
+        return ExitCode::from(u8::from(changed_files > 0));
+    }
+    ExitCode::from(u8::from(failing))
+}
+
+/// The settings of every directory holding a checked Dockerfile: the configuration file
+/// found upward from it (or `--config`), with the command-line options over it.
+struct Configs {
+    /// Settings by Dockerfile directory; `fallback` for the others.
+    by_dir: std::collections::HashMap<PathBuf, Settings>,
+    fallback: Settings,
+}
+
+impl Configs {
+    fn load(args: &CheckArgs, targets: &[Target]) -> Result<Configs, String> {
+        use plimsoll_rules::settings::discover;
+        let mut warned = std::collections::HashSet::new();
+        let mut warn = |config: &discover::LoadedConfig| {
+            if !args.quiet && warned.insert(config.path.clone()) {
+                for warning in &config.warnings {
+                    eprintln!("plimsoll: {}: warning: {warning}", config.path.display());
+                }
+            }
+        };
+        if let Some(path) = &args.config {
+            let config = discover::load(path).map_err(|e| e.to_string())?;
+            warn(&config);
+            return Ok(Configs {
+                by_dir: Default::default(),
+                fallback: with_arguments(config.settings(), args),
+            });
+        }
+        let mut by_dir = std::collections::HashMap::new();
+        let mut fallback = with_arguments(Settings::default(), args);
+        if args.isolated {
+            return Ok(Configs { by_dir, fallback });
+        }
+        let mut dirs: Vec<PathBuf> = targets.iter().map(|t| target_dir(t, args)).collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            let settings = match discover::discover(&dir).map_err(|e| e.to_string())? {
+                Some(config) => {
+                    warn(&config);
+                    with_arguments(config.settings(), args)
+                }
+                None => with_arguments(Settings::default(), args),
+            };
+            if dir == Path::new(".") {
+                fallback = settings.clone();
+            }
+            by_dir.insert(dir, settings);
+        }
+        Ok(Configs { by_dir, fallback })
+    }
+
+    fn for_target(&self, target: &Target, args: &CheckArgs) -> &Settings {
+        self.by_dir
+            .get(&target_dir(target, args))
+            .unwrap_or(&self.fallback)
+    }
+}
+
+/// The directory a target's configuration and build context are looked up from.
+fn target_dir(target: &Target, args: &CheckArgs) -> PathBuf {
+    let file = match target {
+        Target::File(path) => Some(path.as_path()),
+        Target::Stdin => args.stdin_filename.as_deref(),
+    };
+    file.and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+/// The command-line options over the settings of a configuration file.
+fn with_arguments(mut settings: Settings, args: &CheckArgs) -> Settings {
+    match args.failure_threshold {
+        Some(Threshold::At(level)) => settings.failure_threshold = level,
+        Some(Threshold::Never) => settings.no_fail = true,
+        None => {}
+    }
+    if args.no_fail {
+        settings.no_fail = true;
+    }
+    if !args.select.is_empty() {
+        settings.select = args.select.clone();
+    }
+    settings
+        .extend_select
+        .extend(args.extend_select.iter().cloned());
+    settings.ignore.extend(args.ignore.iter().cloned());
+    for (code, severity) in &args.severity {
+        settings.severity.insert(code.clone(), *severity);
+    }
+    settings
+}
+
+/// The file a report's path names, `None` for standard input.
+fn target_path(display: &str, args: &CheckArgs) -> Option<PathBuf> {
+    let stdin_name = args
+        .stdin_filename
+        .as_ref()
+        .map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    (display != stdin_name || !args.paths.iter().any(|p| p.as_os_str() == "-"))
+        .then(|| PathBuf::from(display))
+}
+
+fn check_target(
+    target: &Target,
+    args: &CheckArgs,
+    settings: &Settings,
+    stdin: Option<&[u8]>,
+    fix: Option<Applicability>,
+) -> Checked {
+    let (display, path, bytes) = match target {
+        Target::Stdin => {
+            let name = args
+                .stdin_filename
+                .as_ref()
+                .map_or_else(|| "-".to_string(), |p| p.display().to_string());
+            (
+                name,
+                args.stdin_filename.clone(),
+                Ok(stdin.unwrap_or_default().to_vec()),
+            )
+        }
+        Target::File(path) => (
+            path.display().to_string(),
+            Some(path.clone()),
+            std::fs::read(path),
+        ),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return Checked {
+                report: FileReport {
+                    path: display,
+                    source: String::new(),
+                    diagnostics: Vec::new(),
+                    error: Some(error.to_string()),
+                },
+                failing: false,
+                fixed: None,
+                fixes_applied: 0,
+                created_files: Vec::new(),
+            }
+        }
+    };
+    let (source, invalid_utf8_at) = match std::str::from_utf8(&bytes) {
+        Ok(text) => (text.to_string(), None),
+        Err(error) => (
+            String::from_utf8_lossy(&bytes).into_owned(),
+            Some(error.valid_up_to()),
+        ),
+    };
+
+    // The build context: --context, else the Dockerfile's directory (stdin without a
+    // --stdin-filename has none).
+    let dockerfile_dir = path.as_deref().map(|p| {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    });
+    let context_root = args.context.clone().or(dockerfile_dir);
+    let context = context_root.as_ref().map(FsContext::new);
+    let dockerfile_in_context = match (&path, &context_root) {
+        (Some(file), Some(root)) => relative_to(file, root),
+        _ => None,
+    };
+    let mut options = LintOptions::new(settings);
+    if let Some(context) = &context {
+        options = options.with_context(context, dockerfile_in_context.as_deref());
+    }
+
+    let mut diagnostics = lint(&source, &options).diagnostics;
+    if let Some(at) = invalid_utf8_at {
+        if let Some(meta) = find_meta("PL100").filter(|m| settings.is_enabled(m)) {
+            let range = plimsoll_rules::parser::TextRange::from_usize(at, at + 3);
+            diagnostics.insert(
+                0,
+                Diagnostic::new(
+                    meta,
+                    range,
+                    format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+                ),
+            );
+        }
+    }
+
+    let mut fixed = None;
+    let mut fixes_applied = 0;
+    let mut created_files = Vec::new();
+    // A file that is not UTF-8 is never rewritten: the rewrite would lose its bytes.
+    if let (Some(level), None) = (fix, invalid_utf8_at) {
+        let outcome = apply_fixes(&source, &options, level);
+        if outcome.source != source {
+            fixed = Some(outcome.source.clone());
+        }
+        fixes_applied = outcome.applied.len();
+        if let Some(root) = &context_root {
+            created_files = outcome
+                .created_files
+                .into_iter()
+                .map(|(p, c)| (root.join(p), c))
+                .collect();
+        }
+        if args.fix {
+            // Report what is left after fixing.
+            diagnostics = outcome.remaining;
+        }
+    }
+    let failing = diagnostics.iter().any(|d| settings.fails_on(d.severity));
+    Checked {
+        failing,
+        report: FileReport {
+            path: display,
+            source: fixed.clone().filter(|_| args.fix).unwrap_or(source),
+            diagnostics,
+            error: None,
+        },
+        fixed,
+        fixes_applied,
+        created_files,
+    }
+}
+
+/// `file` relative to `root`, `/`-separated, when it is inside it.
+fn relative_to(file: &Path, root: &Path) -> Option<String> {
+    let file = std::fs::canonicalize(file).ok()?;
+    let root = std::fs::canonicalize(root).ok()?;
+    let relative = file.strip_prefix(root).ok()?;
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Writes `text` to `path` through a temporary file in the same directory and a rename, so
+/// that a crash never leaves a half-written Dockerfile; keeps the file's permissions.
+fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(text.as_bytes())?;
+    temp.as_file().sync_all()?;
+    temp.as_file().set_permissions(permissions)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn unified_diff(path: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+fn write_statistics(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<(&str, &str), (usize, usize)> = Default::default();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        let entry = counts.entry((d.code, d.name)).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe),
+        );
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    for ((code, name), (count, fixable)) in rows {
+        let fix = if fixable > 0 {
+            format!("  ({fixable} fixable)")
+        } else {
+            String::new()
+        };
+        writeln!(out, "{count:>6}  {code:<7} {name}{fix}")?;
+    }
+    Ok(())
+}

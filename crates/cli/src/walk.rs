@@ -1,0 +1,107 @@
+//! Finding Dockerfiles: the paths given on the command line, and the Dockerfiles inside the
+//! directories given (walked with the `ignore` crate, so `.gitignore` is respected).
+
+use std::path::{Path, PathBuf};
+
+/// Whether a file name is a Dockerfile name: `Dockerfile`, `Containerfile`, `Dockerfile.*`,
+/// `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, `*.Containerfile`.
+///
+/// `Dockerfile.dockerignore` files are ignore files, not Dockerfiles.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    if name.ends_with(".dockerignore") {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    name == "Dockerfile"
+        || name == "Containerfile"
+        || lower == "dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Containerfile.")
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".dockerfile")
+        || name.ends_with(".Containerfile")
+}
+
+/// One thing to check.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+/// Expands the command-line paths: files are taken as given (whatever their name),
+/// directories are walked for Dockerfile names. Errors are (path, message) pairs.
+pub fn collect(paths: &[PathBuf]) -> (Vec<Target>, Vec<(String, String)>) {
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            targets.push(Target::Stdin);
+        } else if path.is_dir() {
+            walk_dir(path, &mut targets, &mut errors);
+        } else if path.exists() {
+            targets.push(Target::File(path.clone()));
+        } else {
+            errors.push((
+                path.display().to_string(),
+                "no such file or directory".to_string(),
+            ));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|t| seen.insert(t.clone()));
+    (targets, errors)
+}
+
+fn walk_dir(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<(String, String)>) {
+    let mut found = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).hidden(false).build() {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                let name = entry.file_name().to_string_lossy();
+                // `.git` is not in `.gitignore` but never holds Dockerfiles to check.
+                if is_file
+                    && is_dockerfile_name(&name)
+                    && !entry.path().components().any(|c| c.as_os_str() == ".git")
+                {
+                    found.push(entry.into_path());
+                }
+            }
+            Err(error) => errors.push((dir.display().to_string(), error.to_string())),
+        }
+    }
+    found.sort();
+    targets.extend(found.into_iter().map(Target::File));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_dockerfile_names() {
+        for name in [
+            "Dockerfile",
+            "Containerfile",
+            "Dockerfile.prod",
+            "Containerfile.dev",
+            "api.Dockerfile",
+            "api.dockerfile",
+            "api.Containerfile",
+            "dockerfile",
+        ] {
+            assert!(is_dockerfile_name(name), "{name}");
+        }
+        for name in [
+            "Dockerfile.dockerignore",
+            "README.md",
+            "Dockerfiles",
+            "docker-compose.yml",
+        ] {
+            assert!(!is_dockerfile_name(name), "{name}");
+        }
+    }
+}
