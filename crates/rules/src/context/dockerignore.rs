@@ -279,6 +279,28 @@ fn validate_glob(pattern: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Compiles `re` once per process: the same patterns (`.git`, `**/*.pem`, the lines rules
+/// propose) come back for every Dockerfile, and compiling a regex costs far more than
+/// matching with it. The cache is bounded; a `Regex` clone shares the compiled program.
+fn cached_regex(re: &str) -> Result<Regex, String> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    const LIMIT: usize = 4096;
+    static CACHE: LazyLock<Mutex<HashMap<String, Regex>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    if let Some(regex) = CACHE.lock().ok().and_then(|cache| cache.get(re).cloned()) {
+        return Ok(regex);
+    }
+    let regex = Regex::new(re).map_err(|e| e.to_string())?;
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= LIMIT {
+            cache.clear();
+        }
+        cache.insert(re.to_string(), regex.clone());
+    }
+    Ok(regex)
+}
+
 /// moby's translation of a pattern into a matcher (a regular expression only when needed).
 fn compile(pattern: &str) -> Result<Matcher, String> {
     #[derive(PartialEq)]
@@ -368,7 +390,7 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
         Kind::Suffix => Matcher::Suffix(pattern[2..].to_string()),
         Kind::Regex => {
             re.push('$');
-            Matcher::Regex(Regex::new(&re).map_err(|e| e.to_string())?)
+            Matcher::Regex(cached_regex(&re)?)
         }
     })
 }
