@@ -1,13 +1,22 @@
 //! Output formats of `plimsoll check`. Each format is one file; all read the same
 //! [`FileReport`]s.
 
+mod checkstyle;
+mod codeclimate;
 mod concise;
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod sarif;
+mod xml;
 
 use clap::ValueEnum;
 use plimsoll_rules::parser::line_index::{LineIndex, PositionEncoding};
-use plimsoll_rules::Diagnostic;
+use plimsoll_rules::parser::TextRange;
+use plimsoll_rules::{Diagnostic, Severity};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// The findings of one file.
@@ -33,6 +42,96 @@ impl FileReport {
         let at = index.line_col(offset, encoding);
         (at.line + 1, at.col + 1)
     }
+
+    /// 1-based start and (exclusive) end of a byte range, columns counted in `encoding`
+    /// units.
+    pub fn span(&self, index: &LineIndex, range: TextRange, encoding: PositionEncoding) -> Span {
+        let (line, column) = self.position(index, range.start, encoding);
+        let (end_line, end_column) = self.position(index, range.end, encoding);
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// The path with `/` separators and without a leading `./`, as CI systems expect
+    /// repository-relative paths.
+    pub fn clean_path(&self) -> String {
+        clean_path(&self.path)
+    }
+
+    /// A stable fingerprint of each diagnostic, in order: a hash of the file, the rule
+    /// code, the text of the line the finding starts on (trimmed, so re-indenting keeps
+    /// it) and how many earlier findings of the file share those three. Moving a line
+    /// keeps its fingerprint; editing it changes it.
+    pub fn fingerprints(&self, index: &LineIndex) -> Vec<String> {
+        let path = self.clean_path();
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        self.diagnostics
+            .iter()
+            .map(|d| {
+                let line = index.line_col(d.range.start, PositionEncoding::Utf8).line;
+                let text = index
+                    .line_range(line)
+                    .and_then(|r| self.source.get(r.as_usize()))
+                    .unwrap_or("")
+                    .trim();
+                let occurrence = seen.entry((d.code, text)).or_default();
+                *occurrence += 1;
+                fingerprint(&[&path, d.code, text, &occurrence.to_string()])
+            })
+            .collect()
+    }
+}
+
+/// A 1-based region; the end is exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// `path` with `/` separators (on Windows) and without leading `./`.
+pub fn clean_path(path: &str) -> String {
+    let path = if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/")
+    } else {
+        path.to_string()
+    };
+    let mut rest = path.as_str();
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped.trim_start_matches('/');
+    }
+    rest.to_string()
+}
+
+/// A 128-bit FNV-1a hash of the parts (each followed by a NUL byte), as 32 hex digits.
+/// Unlike `std`'s hasher it never changes between Rust releases or runs.
+pub fn fingerprint(parts: &[&str]) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+    let mut hash = OFFSET;
+    for part in parts {
+        for &byte in part.as_bytes().iter().chain(&[0]) {
+            hash ^= u128::from(byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    format!("{hash:032x}")
+}
+
+/// The severity names of GitLab Code Quality and Code Climate.
+pub fn code_quality_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Style => "info",
+        Severity::Info => "minor",
+        Severity::Warning => "major",
+        Severity::Error => "critical",
+    }
 }
 
 /// `--format`.
@@ -44,6 +143,22 @@ pub enum Format {
     Concise,
     /// A JSON array of findings (a stable interface).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// A GitLab Code Quality report.
+    #[value(name = "gitlab")]
+    GitLab,
+    /// Code Climate issues, as a JSON array.
+    #[value(name = "codeclimate")]
+    CodeClimate,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// JUnit XML: one test suite per file, one failing test case per finding.
+    #[value(name = "junit")]
+    JUnit,
+    /// GitHub Actions workflow commands, shown as annotations.
+    #[value(name = "github")]
+    GitHub,
 }
 
 /// How to render.
@@ -67,6 +182,12 @@ pub fn render(
         Format::Human => human::render(reports, options, out),
         Format::Concise => concise::render(reports, options, out),
         Format::Json => json::render(reports, out),
+        Format::Sarif => sarif::render(reports, out),
+        Format::GitLab => gitlab::render(reports, out),
+        Format::CodeClimate => codeclimate::render(reports, out),
+        Format::Checkstyle => checkstyle::render(reports, out),
+        Format::JUnit => junit::render(reports, out),
+        Format::GitHub => github::render(reports, out),
     }
 }
 
@@ -76,4 +197,30 @@ pub fn rule_url(code: &str) -> String {
         "https://github.com/plimsoll-dev/plimsoll/blob/main/docs/rules/{}.md",
         code
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_paths() {
+        assert_eq!(clean_path("./Dockerfile"), "Dockerfile");
+        assert_eq!(clean_path(".//a/./Dockerfile"), "a/./Dockerfile");
+        if cfg!(windows) {
+            assert_eq!(clean_path("a\\b\\Dockerfile"), "a/b/Dockerfile");
+        } else {
+            assert_eq!(clean_path("a\\b"), "a\\b");
+        }
+        assert_eq!(clean_path("/abs/Dockerfile"), "/abs/Dockerfile");
+        assert_eq!(clean_path("../up/Dockerfile"), "../up/Dockerfile");
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_distinct() {
+        // FNV-1a 128 of the empty input is the offset basis.
+        assert_eq!(fingerprint(&[]), "6c62272e07bb014262b821756295c58d");
+        assert_eq!(fingerprint(&["a", "b"]), fingerprint(&["a", "b"]));
+        assert_ne!(fingerprint(&["ab", ""]), fingerprint(&["a", "b"]));
+    }
 }
