@@ -47,13 +47,13 @@ pub struct CheckArgs {
     stdin_filename: Option<PathBuf>,
     /// Rules to run (codes, names, aliases, prefixes, categories or ALL), replacing the
     /// defaults.
-    #[arg(long, value_delimiter = ',', env = "PLIMSOLL_SELECT")]
+    #[arg(long, value_delimiter = ',', value_parser = parse_selector, env = "PLIMSOLL_SELECT")]
     select: Vec<String>,
     /// Rules to run in addition.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = parse_selector)]
     extend_select: Vec<String>,
     /// Rules not to run.
-    #[arg(long, value_delimiter = ',', env = "PLIMSOLL_IGNORE")]
+    #[arg(long, value_delimiter = ',', value_parser = parse_selector, env = "PLIMSOLL_IGNORE")]
     ignore: Vec<String>,
     /// Severity overrides, `CODE=level`.
     #[arg(long, value_parser = parse_severity_override)]
@@ -97,6 +97,23 @@ fn parse_threshold(value: &str) -> Result<Threshold, String> {
         .ok_or_else(|| format!("`{value}` is not one of error, warning, info, style, none"))
 }
 
+/// A rule selector given on the command line: unlike in a configuration file (where an
+/// unknown name is a warning, so that a file can name rules of a newer version), a selector
+/// that selects no rule is a usage error, so that a typo does not silently check nothing.
+fn parse_selector(value: &str) -> Result<String, String> {
+    let selector = value.trim();
+    if plimsoll_rules::all_metas()
+        .iter()
+        .any(|meta| plimsoll_rules::settings::selects(selector, meta))
+    {
+        Ok(selector.to_string())
+    } else {
+        Err(format!(
+            "`{value}` selects no rule (see `plimsoll rules` for codes and names)"
+        ))
+    }
+}
+
 fn parse_severity_override(value: &str) -> Result<(String, Severity), String> {
     let (code, level) = value
         .split_once('=')
@@ -118,6 +135,8 @@ struct Checked {
     fixed: Option<String>,
     fixes_applied: usize,
     created_files: Vec<(PathBuf, String)>,
+    /// Whether this is standard input.
+    stdin: bool,
 }
 
 /// Exit codes: 0 nothing at or above the threshold, 1 findings (or changes with --diff),
@@ -175,39 +194,77 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut changed_files = 0;
     let mut fixed_count = 0;
     let mut diff_text = String::new();
+    // What fixing standard input prints: the text, fixed or not.
+    let mut stdin_output: Option<Vec<u8>> = None;
+    // Context files the fixes create (`.dockerignore`), once each, when missing.
+    let mut new_files: Vec<(PathBuf, String)> = Vec::new();
     for file in &checked {
         io_error |= file.report.error.is_some();
+        fixed_count += file.fixes_applied;
+        if file.stdin && args.fix {
+            // Fixing standard input prints the text and never writes files.
+            stdin_output = Some(match &file.fixed {
+                Some(fixed) => fixed.clone().into_bytes(),
+                None => stdin_text.clone().unwrap_or_default(),
+            });
+            continue;
+        }
+        if !file.stdin {
+            for (path, content) in &file.created_files {
+                if !path.exists() && !new_files.iter().any(|(p, _)| p == path) {
+                    new_files.push((path.clone(), content.clone()));
+                }
+            }
+        }
         let Some(fixed) = &file.fixed else { continue };
         changed_files += 1;
-        fixed_count += file.fixes_applied;
         if args.diff {
-            diff_text.push_str(&unified_diff(&file.report.path, &file.report.source, fixed));
-        } else if let Some(path) = target_path(&file.report.path, args) {
-            if let Err(error) = write_atomically(&path, fixed) {
+            diff_text.push_str(&unified_diff(
+                &format!("a/{}", file.report.path),
+                &format!("b/{}", file.report.path),
+                &file.report.source,
+                fixed,
+            ));
+        } else if args.fix {
+            let path = Path::new(&file.report.path);
+            if let Err(error) = write_atomically(path, fixed) {
                 eprintln!(
                     "plimsoll: {}: cannot write the fixed file: {error}",
                     path.display()
                 );
                 io_error = true;
             }
-        } else {
-            // Fixing standard input prints the fixed text.
-            print!("{fixed}");
         }
     }
-    if args.fix {
-        for file in &checked {
-            for (path, content) in &file.created_files {
-                if path.exists() {
-                    continue;
-                }
-                if let Err(error) = std::fs::write(path, content) {
-                    eprintln!("plimsoll: {}: {error}", path.display());
-                    io_error = true;
-                }
+    changed_files += new_files.len();
+    for (path, content) in &new_files {
+        if args.diff {
+            let name = path.display().to_string();
+            diff_text.push_str(&unified_diff(
+                "/dev/null",
+                &format!("b/{name}"),
+                "",
+                content,
+            ));
+        } else if args.fix {
+            if let Err(error) = std::fs::write(path, content) {
+                eprintln!("plimsoll: {}: {error}", path.display());
+                io_error = true;
             }
         }
     }
+    if let Some(text) = &stdin_output {
+        let mut stdout = io::stdout().lock();
+        if stdout
+            .write_all(text)
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            // The reader went away: the exit code still tells the result.
+        }
+    }
+    // With the fixed standard input on standard output, the report goes to standard error.
+    let report_to_stderr = stdin_output.is_some() && args.output.is_none();
 
     let color = match args.color {
         Color::Always => true,
@@ -215,7 +272,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Color::Auto => {
             args.output.is_none()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && io::stdout().is_terminal()
+                && if report_to_stderr {
+                    io::stderr().is_terminal()
+                } else {
+                    io::stdout().is_terminal()
+                }
         }
     };
     let failing = checked.iter().any(|c| c.failing);
@@ -233,6 +294,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        None if report_to_stderr => Box::new(io::BufWriter::new(io::stderr().lock())),
         None => Box::new(io::BufWriter::new(io::stdout().lock())),
     };
     let written = if args.diff {
@@ -348,16 +410,6 @@ fn with_arguments(mut settings: Settings, args: &CheckArgs) -> Settings {
     settings
 }
 
-/// The file a report's path names, `None` for standard input.
-fn target_path(display: &str, args: &CheckArgs) -> Option<PathBuf> {
-    let stdin_name = args
-        .stdin_filename
-        .as_ref()
-        .map_or_else(|| "-".to_string(), |p| p.display().to_string());
-    (display != stdin_name || !args.paths.iter().any(|p| p.as_os_str() == "-"))
-        .then(|| PathBuf::from(display))
-}
-
 fn check_target(
     target: &Target,
     args: &CheckArgs,
@@ -397,6 +449,7 @@ fn check_target(
                 fixed: None,
                 fixes_applied: 0,
                 created_files: Vec::new(),
+                stdin: false,
             }
         }
     };
@@ -456,7 +509,14 @@ fn check_target(
             created_files = outcome
                 .created_files
                 .into_iter()
-                .map(|(p, c)| (root.join(p), c))
+                .map(|(p, c)| {
+                    let path = if root == Path::new(".") {
+                        PathBuf::from(p)
+                    } else {
+                        root.join(p)
+                    };
+                    (path, c)
+                })
                 .collect();
         }
         if args.fix {
@@ -476,6 +536,7 @@ fn check_target(
         fixed,
         fixes_applied,
         created_files,
+        stdin: *target == Target::Stdin,
     }
 }
 
@@ -509,11 +570,11 @@ fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     Ok(())
 }
 
-fn unified_diff(path: &str, before: &str, after: &str) -> String {
+fn unified_diff(old_name: &str, new_name: &str, before: &str, after: &str) -> String {
     similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(old_name, new_name)
         .to_string()
 }
 

@@ -73,6 +73,14 @@ fn walk_dir(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<(String, Str
             Err(error) => errors.push((dir.display().to_string(), error.to_string())),
         }
     }
+    // The current directory's files are shown as `Dockerfile`, not `./Dockerfile`.
+    if dir == Path::new(".") {
+        for path in &mut found {
+            if let Ok(relative) = path.strip_prefix(".") {
+                *path = relative.to_path_buf();
+            }
+        }
+    }
     found.sort();
     targets.extend(found.into_iter().map(Target::File));
 }
