@@ -5,10 +5,11 @@ use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::SemanticModel;
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::mounts::{mount_flags, Mount};
 use crate::rules::security::secret_files::{
     classify, sent_secrets, FoundSecret, DOCKERIGNORE_PATTERNS,
 };
-use plimsoll_parser::{Arguments, Instruction, Keyword, TextRange};
+use plimsoll_parser::{Arguments, Flag, Instruction, Keyword, TextRange, Word};
 
 declare_rule! {
     /// ## What it does
@@ -131,6 +132,45 @@ pub(super) struct BroadCopy {
 /// The first COPY/ADD (not `--from`) of the whole context (`.`, `./`, `/`, `*`, `./*`), or
 /// RUN bind mount of the context root.
 pub(super) fn broad_copy(model: &SemanticModel) -> Option<BroadCopy> {
+    context_sources(model)
+        .into_iter()
+        .find_map(|source| match source {
+            ContextSource::Copy {
+                instruction,
+                word,
+                path,
+            } => (path == "." || path == "*").then(|| BroadCopy {
+                range: word.range,
+                shown: format!("{} {}", instruction.keyword.as_str(), word.value),
+            }),
+            ContextSource::Mount { flag, path } => path
+                .is_none_or(|p| matches!(p.as_str(), "." | ""))
+                .then(|| BroadCopy {
+                    range: flag.range,
+                    shown: "RUN --mount=type=bind".to_string(),
+                }),
+        })
+}
+
+/// What the build takes from the context.
+enum ContextSource<'m> {
+    /// A COPY/ADD (not `--from`) source, as a context path (`.` for the root).
+    Copy {
+        instruction: &'m Instruction,
+        word: &'m Word,
+        path: String,
+    },
+    /// A RUN bind mount of the context (no `from`), with its source cleaned (`.` or empty
+    /// for the root), if it names one.
+    Mount {
+        flag: &'m Flag,
+        path: Option<String>,
+    },
+}
+
+/// The context sources of the Dockerfile's COPY/ADD and RUN bind mounts, in file order.
+fn context_sources(model: &SemanticModel) -> Vec<ContextSource<'_>> {
+    let mut out = Vec::new();
     for (id, instruction) in model.file.instructions.iter().enumerate() {
         match instruction.keyword {
             Keyword::Copy | Keyword::Add if instruction.flag("from").is_none() => {
@@ -138,44 +178,31 @@ pub(super) fn broad_copy(model: &SemanticModel) -> Option<BroadCopy> {
                     continue;
                 };
                 for word in sources {
-                    let Some(path) = source_path(model, id, &word.value) else {
-                        continue;
-                    };
-                    if path == "." || path == "*" {
-                        return Some(BroadCopy {
-                            range: word.range,
-                            shown: format!("{} {}", instruction.keyword.as_str(), word.value),
+                    if let Some(path) = source_path(model, id, &word.value) {
+                        out.push(ContextSource::Copy {
+                            instruction,
+                            word,
+                            path,
                         });
                     }
                 }
             }
             Keyword::Run => {
-                for flag in instruction.flags.iter().filter(|f| f.name == "mount") {
-                    let Some(mount) = bind_mount(flag.value.as_deref().unwrap_or("")) else {
-                        continue;
-                    };
-                    if mount.from.is_none()
-                        && mount.source.is_none_or(|s| {
-                            matches!(clean(s.trim_start_matches('/')).as_str(), "." | "")
-                        })
-                    {
-                        return Some(BroadCopy {
-                            range: flag.range,
-                            shown: "RUN --mount=type=bind".to_string(),
-                        });
+                for (flag, mount) in bind_mounts(instruction) {
+                    if mount.from().is_none() {
+                        let path = mount.source().map(|s| clean(s.trim_start_matches('/')));
+                        out.push(ContextSource::Mount { flag, path });
                     }
                 }
             }
             _ => {}
         }
     }
-    None
+    out
 }
 
 /// The source words and the destination of a COPY/ADD.
-fn copy_sources(
-    instruction: &Instruction,
-) -> Option<(&[plimsoll_parser::Word], &plimsoll_parser::Word)> {
+fn copy_sources(instruction: &Instruction) -> Option<(&[Word], &Word)> {
     match &instruction.args {
         Arguments::List(words) | Arguments::Exec(words) if words.len() >= 2 => {
             let (sources, dest) = words.split_at(words.len() - 1);
@@ -200,62 +227,21 @@ fn source_path(model: &SemanticModel, id: usize, raw: &str) -> Option<String> {
     })
 }
 
-struct BindMount<'a> {
-    source: Option<&'a str>,
-    from: Option<&'a str>,
-}
-
-/// A `--mount=type=bind,…` value.
-fn bind_mount(value: &str) -> Option<BindMount<'_>> {
-    let mut is_bind = false;
-    let mut source = None;
-    let mut from = None;
-    for field in value.split(',') {
-        match field.split_once('=') {
-            Some(("type", kind)) => is_bind = kind == "bind",
-            Some(("source" | "src", s)) => source = Some(s),
-            Some(("from", f)) => from = Some(f),
-            _ => {}
-        }
-    }
-    is_bind.then_some(BindMount { source, from })
+/// The `--mount=type=bind,…` flags of a RUN.
+fn bind_mounts(instruction: &Instruction) -> impl Iterator<Item = (&Flag, Mount)> {
+    mount_flags(instruction).filter(|(_, mount)| mount.kind() == Some("bind"))
 }
 
 /// The context paths the Dockerfile copies or mounts by name (globs kept as written), not
 /// counting the whole-context sources.
 pub(super) fn named_sources(model: &SemanticModel) -> Vec<String> {
-    let mut out = Vec::new();
-    for (id, instruction) in model.file.instructions.iter().enumerate() {
-        match instruction.keyword {
-            Keyword::Copy | Keyword::Add if instruction.flag("from").is_none() => {
-                let Some((sources, _)) = copy_sources(instruction) else {
-                    continue;
-                };
-                for word in sources {
-                    if let Some(path) = source_path(model, id, &word.value) {
-                        if path != "." && path != "*" {
-                            out.push(path);
-                        }
-                    }
-                }
-            }
-            Keyword::Run => {
-                for flag in instruction.flags.iter().filter(|f| f.name == "mount") {
-                    let Some(mount) = bind_mount(flag.value.as_deref().unwrap_or("")) else {
-                        continue;
-                    };
-                    if let (None, Some(source)) = (mount.from, mount.source) {
-                        let path = clean(source.trim_start_matches('/'));
-                        if path != "." && !path.is_empty() {
-                            out.push(path);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+    context_sources(model)
+        .into_iter()
+        .filter_map(|source| match source {
+            ContextSource::Copy { path, .. } => (path != "." && path != "*").then_some(path),
+            ContextSource::Mount { path, .. } => path.filter(|p| p != "." && !p.is_empty()),
+        })
+        .collect()
 }
 
 /// Whether a `.dockerignore` line `pattern` would leave out one of the named sources (or,

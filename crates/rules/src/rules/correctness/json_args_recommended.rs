@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{BaseImage, SemanticModel, Stage};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::stages::{builds_on, stage_chain};
 use plimsoll_parser::shell::{ShellScript, Statement};
 use plimsoll_parser::{Arguments, Instruction, Keyword};
 
@@ -174,26 +175,10 @@ impl Rule for JsonArgsRecommended {
     }
 }
 
-/// The stages a stage is built on, itself first.
-fn chain<'m>(model: &'m SemanticModel, stage: &'m Stage) -> Vec<&'m Stage> {
-    let mut out = vec![stage];
-    let mut current = stage;
-    while let BaseImage::Stage(parent) = current.base {
-        match model.stages.get(parent) {
-            Some(p) if parent < current.index && out.len() <= model.stages.len() => {
-                out.push(p);
-                current = p;
-            }
-            _ => break,
-        }
-    }
-    out
-}
-
 /// Whether a SHELL instruction is in effect at `id`: earlier in the stage, or anywhere in a
 /// stage it is built on.
 fn shell_set_before(model: &SemanticModel, stage: &Stage, id: usize) -> bool {
-    chain(model, stage).iter().any(|s| {
+    stage_chain(model, stage).iter().any(|s| {
         let end = if s.index == stage.index {
             id
         } else {
@@ -210,7 +195,7 @@ fn last_in_chain<'m>(
     stage: &'m Stage,
     keyword: Keyword,
 ) -> Option<&'m Instruction> {
-    chain(model, stage).into_iter().find_map(|s| {
+    stage_chain(model, stage).into_iter().find_map(|s| {
         s.instructions
             .clone()
             .rev()
@@ -243,7 +228,7 @@ fn cmd_is_run_as_is(model: &SemanticModel, stage: &Stage) -> bool {
 /// in a later stage built on it.
 fn cmd_reaches(model: &SemanticModel, stage: &Stage) -> bool {
     model.stages.iter().skip(stage.index).any(|s| {
-        chain(model, s).iter().any(|c| c.index == stage.index)
+        builds_on(model, s, stage)
             && s.instructions
                 .clone()
                 .any(|i| model.instruction(i).keyword == Keyword::Cmd)

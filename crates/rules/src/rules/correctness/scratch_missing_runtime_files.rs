@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{BaseImage, SemanticModel, Stage};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::stages::{base_range, chain_instructions, stage_chain};
 use plimsoll_parser::{Arguments, Instruction, Keyword, TextRange};
 
 declare_rule! {
@@ -97,22 +98,6 @@ impl Copied {
                 .iter()
                 .any(|d| d.is_empty() || needed == d || needed.starts_with(&format!("{d}/")))
     }
-}
-
-fn chain<'m>(model: &'m SemanticModel, stage: &'m Stage) -> Vec<&'m Stage> {
-    let mut chain = vec![stage];
-    let mut current = stage;
-    while let BaseImage::Stage(parent) = current.base {
-        match model.stages.get(parent) {
-            Some(parent) if parent.index < current.index && chain.len() <= model.stages.len() => {
-                chain.push(parent);
-                current = parent;
-            }
-            _ => break,
-        }
-    }
-    chain.reverse();
-    chain
 }
 
 fn copied(model: &SemanticModel, stages: &[&Stage]) -> Copied {
@@ -210,18 +195,11 @@ impl Rule for ScratchMissingRuntimeFiles {
         if *stage.root_base(model) != BaseImage::Scratch {
             return;
         }
-        let stages = chain(model, stage);
+        let chain = stage_chain(model, stage);
+        let instructions = chain_instructions(model, &chain);
+        // In build order: the first parent first.
+        let stages: Vec<&Stage> = chain.into_iter().rev().collect();
         let copies = copied(model, &stages);
-        let instructions: Vec<&Instruction> = stages
-            .iter()
-            .flat_map(|s| {
-                model
-                    .file
-                    .instructions
-                    .get(s.instructions.clone())
-                    .unwrap_or(&[])
-            })
-            .collect();
         let env = |name: &str| {
             stages
                 .iter()
@@ -349,11 +327,7 @@ impl Rule for ScratchMissingRuntimeFiles {
                 ],
             )
         {
-            let range = if stage.base_range.is_empty() {
-                from.range
-            } else {
-                stage.base_range
-            };
+            let range = base_range(model, stage);
             let fix = show_copy(
                 checker,
                 "/etc/ssl/certs/ca-certificates.crt",

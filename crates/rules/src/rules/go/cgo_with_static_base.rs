@@ -1,12 +1,13 @@
 use super::toolchain::{
     cgo_setting, copy_sources, go_commands, is_alpine_tag, is_golang_image, is_within, join_path,
-    stage_chain, workdir_at, CgoSetting, GoCommand, GoOutput,
+    workdir_at, CgoSetting, GoCommand, GoOutput,
 };
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{BaseImage, RunScript, SemanticModel};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::stages::{chain_indices, runs_in};
 use plimsoll_parser::expand::Env;
 use plimsoll_parser::shell::Command;
 use plimsoll_parser::{Keyword, TextRange};
@@ -112,7 +113,7 @@ impl Rule for CgoWithStaticBase {
             let Some(runtime) = runtime_of(model.stages[leaf_index].root_base(model)) else {
                 continue;
             };
-            let chain = stage_chain(model, leaf.index);
+            let chain = chain_indices(model, leaf.index);
             if runtime == Runtime::Scratch && !has_entrypoint(model, &chain) {
                 // Likely an export stage (`--output`): the binary runs on the host.
                 continue;
@@ -195,10 +196,7 @@ fn has_entrypoint(model: &SemanticModel, chain: &[usize]) -> bool {
 /// Whether a RUN of `chain` makes the glibc loader name point to musl's
 /// (`ln -s /lib/libc.musl-x86_64.so.1 /lib64/ld-linux-x86-64.so.2`).
 fn links_glibc_loader(model: &SemanticModel, chain: &[usize]) -> bool {
-    model
-        .runs
-        .iter()
-        .filter(|run| chain.contains(&run.stage))
+    runs_in(model, chain)
         .flat_map(|run| run.script.commands())
         .any(|command| {
             command.unwrapped().is("ln") && command.args.iter().any(|w| w.text.contains("ld-linux"))
@@ -207,10 +205,7 @@ fn links_glibc_loader(model: &SemanticModel, chain: &[usize]) -> bool {
 
 /// Whether a stage of `chain` installs one of `packages` with `apk add`.
 fn installs(model: &SemanticModel, chain: &[usize], packages: &[&str]) -> bool {
-    model
-        .runs
-        .iter()
-        .filter(|run| chain.contains(&run.stage))
+    runs_in(model, chain)
         .flat_map(|run| run.script.commands())
         .any(|command| {
             let apk = command.unwrapped();
@@ -244,7 +239,7 @@ fn check_builder(
     if tag.is_some_and(|t| t.contains("windowsservercore") || t.contains("nanoserver")) {
         return;
     }
-    let chain = stage_chain(model, builder);
+    let chain = chain_indices(model, builder);
     let musl_builder = is_alpine_tag(tag);
     if musl_builder
         && (runtime == Runtime::Musl

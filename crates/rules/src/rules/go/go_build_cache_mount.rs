@@ -6,6 +6,7 @@ use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::stages::run_and_stage;
 use plimsoll_parser::{Instruction, Keyword};
 
 declare_rule! {
@@ -61,13 +62,7 @@ declare_rule! {
 impl Rule for GoBuildCacheMount {
     fn instruction(&self, checker: &mut Checker<'_>, instruction: &Instruction) {
         let model = checker.model;
-        let Some(id) = model.id_of(instruction) else {
-            return;
-        };
-        if model.instruction(id).keyword != Keyword::Run {
-            return;
-        }
-        let Some(stage) = model.stage_of(id) else {
+        let Some((id, stage)) = run_and_stage(model, instruction) else {
             return;
         };
         let mut first = None;

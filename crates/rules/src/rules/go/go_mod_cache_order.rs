@@ -1,12 +1,15 @@
 use super::toolchain::{
     base_workdir, copy_sources, go_commands, has_cache_mount_on, is_go_mod_pattern, join_path,
-    mod_cache_dir, mounts, stage_chain, workdir_at, GoCommand,
+    mod_cache_dir, workdir_at, GoCommand,
 };
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{InstructionId, SemanticModel, Stage};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::mounts::expanded_mounts;
+use crate::rules::helpers::paths::file_name;
+use crate::rules::helpers::stages::chain_indices;
 use plimsoll_parser::expand::Env;
 use plimsoll_parser::shell::Command;
 use plimsoll_parser::{Instruction, Keyword, TextRange};
@@ -71,7 +74,7 @@ struct WholeCopy {
 impl Rule for GoModCacheOrder {
     fn stage(&self, checker: &mut Checker<'_>, stage: &Stage) {
         let model = checker.model;
-        let chain = stage_chain(model, stage.index);
+        let chain = chain_indices(model, stage.index);
         if chain
             .iter()
             .skip(1)
@@ -187,13 +190,6 @@ impl Rule for GoModCacheOrder {
     }
 }
 
-fn file_name(path: &str) -> &str {
-    path.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
-}
-
 /// Whether `source` copies the whole module: `.`, or (with a context) a directory holding
 /// the `go.mod`.
 fn is_whole_source(checker: &Checker<'_>, source: &str) -> bool {
@@ -259,19 +255,9 @@ fn mounts_module_cache(
     id: InstructionId,
     instruction: &Instruction,
 ) -> bool {
-    mounts(model, id, instruction).iter().any(|fields| {
-        let value = |key: &str| {
-            fields
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-        };
-        let target = value("target")
-            .or_else(|| value("dst"))
-            .or_else(|| value("destination"));
-        value("type") == Some("cache")
-            && target.is_some_and(|t| {
+    expanded_mounts(model, id, instruction).any(|mount| {
+        mount.kind() == Some("cache")
+            && mount.target().is_some_and(|t| {
                 let t = t.trim_end_matches('/');
                 t.ends_with("/pkg/mod") || t == "/go/pkg" || t == "/go"
             })
@@ -280,16 +266,11 @@ fn mounts_module_cache(
 
 /// `RUN --mount=type=bind,source=go.mod…`.
 fn binds_go_mod(model: &SemanticModel, id: InstructionId, instruction: &Instruction) -> bool {
-    mounts(model, id, instruction).iter().any(|fields| {
-        let is_bind = fields
-            .iter()
-            .find(|(k, _)| k == "type")
-            .is_none_or(|(_, v)| v == "bind");
-        is_bind
-            && fields.iter().any(|(k, v)| {
-                matches!(k.as_str(), "source" | "src")
-                    && matches!(file_name(v), "go.mod" | "go.sum")
-            })
+    expanded_mounts(model, id, instruction).any(|mount| {
+        mount.kind().is_none_or(|kind| kind == "bind")
+            && mount
+                .source()
+                .is_some_and(|source| matches!(file_name(source), "go.mod" | "go.sum"))
     })
 }
 

@@ -3,6 +3,8 @@
 
 use crate::checker::Checker;
 use crate::model::{BaseImage, ImageRef, InstructionId, RunScript, SemanticModel, Stage};
+use crate::rules::helpers::mounts::expanded_mounts;
+use crate::rules::helpers::stages::{chain_indices, runs_in};
 use plimsoll_parser::expand::Env;
 use plimsoll_parser::shell::{Command, Invocation, Word};
 use plimsoll_parser::{Arguments, Instruction, Keyword};
@@ -462,10 +464,10 @@ pub fn cgo_setting(model: &SemanticModel, run: &RunScript, command: &Command) ->
         }
     }
     // `go env -w` writes the user's go env file, which the environment overrides.
-    let chain = stage_chain(model, run.stage);
+    let chain = chain_indices(model, run.stage);
     let mut written = None;
-    for other in &model.runs {
-        if !chain.contains(&other.stage) || other.instruction > run.instruction {
+    for other in runs_in(model, &chain) {
+        if other.instruction > run.instruction {
             continue;
         }
         for earlier in other.script.commands() {
@@ -501,20 +503,6 @@ fn declares_without_value(stage: &Stage, id: InstructionId, name: &str) -> bool 
         .is_some_and(|v| !v.is_env && v.value.is_none())
 }
 
-/// The stage and the stages it is built on (`FROM build AS test`), nearest first.
-pub fn stage_chain(model: &SemanticModel, stage: usize) -> Vec<usize> {
-    let mut chain = vec![stage];
-    let mut current = stage;
-    while let Some(BaseImage::Stage(parent)) = model.stages.get(current).map(|s| &s.base) {
-        if chain.contains(parent) || *parent >= current {
-            break;
-        }
-        chain.push(*parent);
-        current = *parent;
-    }
-    chain
-}
-
 /// The WORKDIR in effect at instruction `id` of `stage` (following parent stages), when
 /// every WORKDIR on the way is static; `default` (the base image's) when none is set.
 pub fn workdir_at(
@@ -523,7 +511,7 @@ pub fn workdir_at(
     id: InstructionId,
     default: Option<&str>,
 ) -> Option<String> {
-    let chain = stage_chain(model, stage);
+    let chain = chain_indices(model, stage);
     let mut dir = default.map(str::to_string);
     for &index in chain.iter().rev() {
         let stage = model.stages.get(index)?;
@@ -590,7 +578,7 @@ pub fn is_windows_stage(model: &SemanticModel, stage: usize) -> bool {
 /// stage or its parents and an official (Docker Hub library) base image, which run as root.
 pub fn is_root_at(model: &SemanticModel, stage: usize, id: InstructionId) -> bool {
     let mut user = None;
-    for &index in stage_chain(model, stage).iter().rev() {
+    for &index in chain_indices(model, stage).iter().rev() {
         let Some(s) = model.stages.get(index) else {
             return false;
         };
@@ -656,33 +644,6 @@ pub fn build_cache_dir(model: &SemanticModel, stage: usize, id: InstructionId) -
     is_root_at(model, stage, id).then(|| "/root/.cache/go-build".to_string())
 }
 
-/// The `--mount` flags of a RUN as `key=value` fields, values expanded with the variables at
-/// `id` (left as written when they cannot be expanded).
-pub fn mounts(
-    model: &SemanticModel,
-    id: InstructionId,
-    instruction: &Instruction,
-) -> Vec<Vec<(String, String)>> {
-    instruction
-        .flags
-        .iter()
-        .filter(|flag| flag.name == "mount")
-        .filter_map(|flag| flag.value.as_deref())
-        .map(|mount| {
-            mount
-                .split(',')
-                .map(|field| {
-                    let (key, value) = field.split_once('=').unwrap_or((field, ""));
-                    let value = model
-                        .expand_at(id, value)
-                        .unwrap_or_else(|| value.to_string());
-                    (key.trim().to_ascii_lowercase(), value.trim().to_string())
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// Whether the RUN has a cache mount whose target is `dir` or a parent of it (a relative
 /// target is taken against `workdir` when known).
 pub fn has_cache_mount_on(
@@ -692,16 +653,9 @@ pub fn has_cache_mount_on(
     dir: &str,
     workdir: Option<&str>,
 ) -> bool {
-    mounts(model, id, instruction).iter().any(|fields| {
-        let field = |name: &[&str]| {
-            fields
-                .iter()
-                .rev()
-                .find(|(k, _)| name.contains(&k.as_str()))
-                .map(|(_, v)| v.as_str())
-        };
-        let is_cache = field(&["type"]) == Some("cache");
-        let Some(target) = field(&["target", "dst", "destination"]) else {
+    expanded_mounts(model, id, instruction).any(|mount| {
+        let is_cache = mount.kind() == Some("cache");
+        let Some(target) = mount.target() else {
             return false;
         };
         let target = if target.starts_with('/') {

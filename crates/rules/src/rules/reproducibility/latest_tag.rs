@@ -1,8 +1,8 @@
-use super::untagged_base_image::{args_used, base_image};
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::model::Stage;
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::images::{base_image, report_base_image};
 
 declare_rule! {
     /// ## What it does
@@ -48,41 +48,19 @@ declare_rule! {
 
 impl Rule for LatestTag {
     fn stage(&self, checker: &mut Checker<'_>, stage: &Stage) {
-        let model = checker.model;
-        let Some(image) = base_image(model, stage) else {
+        let Some(image) = base_image(checker.model, stage) else {
             return;
         };
         if image.tag.as_deref() != Some("latest") || image.digest.is_some() {
             return;
         }
-        let written = checker.text(stage.base_range);
-        let args = if image.from_variable {
-            args_used(model, stage, written)
-        } else {
-            Vec::new()
-        };
-        let names: Vec<String> = args.iter().map(|a| format!("`{}`", a.name)).collect();
-        let from_args = match names.len() {
-            1 => format!("from the default of ARG {}", names.join("")),
-            _ => format!("from the defaults of ARGs {}", names.join(", ")),
-        };
-        let message = if names.is_empty() {
-            format!(
-                "`{}` uses the `latest` tag, which points to a different image whenever a new \
-                 one is pushed",
-                image.text
-            )
-        } else {
-            format!(
-                "`{written}` resolves to `{}` ({}), whose `latest` tag \
-                 points to a different image whenever a new one is pushed",
-                image.text, from_args
-            )
-        };
-        let diagnostic = checker.report(stage.base_range, message);
-        for arg in args {
-            let range = model.instruction(arg.instruction).range;
-            diagnostic.add_related(range, format!("ARG `{}` is declared here", arg.name));
-        }
+        report_base_image(
+            checker,
+            stage,
+            &image,
+            "uses the `latest` tag, which points to a different image whenever a new one is \
+             pushed",
+            "whose `latest` tag points to a different image whenever a new one is pushed",
+        );
     }
 }

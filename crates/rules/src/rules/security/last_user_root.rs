@@ -1,7 +1,9 @@
-use super::runs_as_root::{chain_instructions, drops_or_needs_root, image_command, stage_chain};
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::commands::image_command;
+use crate::rules::helpers::stages::{chain_instructions, stage_chain};
+use crate::rules::helpers::users::drops_or_needs_root;
 use plimsoll_parser::Arguments;
 
 declare_rule! {

@@ -1,10 +1,10 @@
-use super::runs_as_root::{
-    chain_instructions, default_user, is_windows_image, stage_chain, DefaultUser,
-};
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::model::BaseImage;
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::images::is_windows_image;
+use crate::rules::helpers::stages::{chain_instructions, stage_chain};
+use crate::rules::helpers::users::{default_user, DefaultUser};
 use plimsoll_parser::{Arguments, Keyword, TextRange};
 
 declare_rule! {

@@ -1,9 +1,16 @@
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
-use crate::model::{BaseImage, ImageRef, SemanticModel, Stage};
+use crate::model::{BaseImage, Stage};
 use crate::registry::{Rule, Target};
-use plimsoll_parser::shell::{basename, ShellScript};
+use crate::rules::helpers::commands::{
+    command_lines, image_command, is_wrapper_entrypoint, ExecForm, PROMPTS,
+};
+use crate::rules::helpers::stages::{
+    base_range, chain_instructions, is_dev_or_test, runs_in, stage_chain,
+};
+use crate::rules::helpers::users::{default_user, drops_or_needs_root, DefaultUser};
+use plimsoll_parser::shell::basename;
 use plimsoll_parser::{Arguments, Instruction, Keyword};
 
 declare_rule! {
@@ -93,211 +100,23 @@ declare_rule! {
     }
 }
 
-/// Who a base image runs as when the Dockerfile sets no `USER`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum DefaultUser {
-    /// Root.
-    Root,
-    /// A non-root user, set by the image.
-    NonRoot,
-    /// Root, but the image's entrypoint switches to a service user.
-    DropsPrivileges,
-    /// Not known (a variable, a Windows image, an image whose user varies).
-    Unknown,
-}
+/// Words of a Dockerfile's path, or of its final stage's name, that mark an image not
+/// shipped, besides those of [`is_dev_or_test`].
+const NOT_SHIPPED_WORDS: &[&str] = &["suites", "local"];
 
-/// Images on Docker Hub that set a non-root `USER` themselves.
-const NON_ROOT_HUB_IMAGES: &[&str] = &[
-    "jenkins/jenkins",
-    "jenkins/inbound-agent",
-    "jenkins/agent",
-    "jenkins/ssh-agent",
-    "sonarqube",
-    "grafana/grafana",
-    "grafana/grafana-oss",
-    "grafana/grafana-enterprise",
-    "elasticsearch",
-    "kibana",
-    "logstash",
-    "memcached",
-    "haproxy",
-    "solr",
-];
-
-/// Official images whose entrypoint starts as root and switches to a service user.
-const PRIVILEGE_DROPPING_IMAGES: &[&str] = &[
-    "postgres",
-    "mysql",
-    "mariadb",
-    "percona",
-    "redis",
-    "mongo",
-    "rabbitmq",
-    "couchdb",
-    "cassandra",
-    "influxdb",
-    "zookeeper",
-    "neo4j",
-    "vault",
-    "hashicorp/vault",
-    "consul",
-    "hashicorp/consul",
-    "eclipse-mosquitto",
-];
-
-/// Whether the image is a Windows image (users there are not Linux users).
-pub(crate) fn is_windows_image(image: &ImageRef) -> bool {
-    let repository = image.repository.to_ascii_lowercase();
-    let tag = image.tag.as_deref().unwrap_or("").to_ascii_lowercase();
-    repository.contains("windows")
-        || repository.contains("nanoserver")
-        || repository.contains("servercore")
-        || tag.contains("nanoserver")
-        || tag.contains("servercore")
-        || tag.contains("windows")
-        || tag.contains("ltsc")
-}
-
-/// Who `base` runs as by default.
-pub(crate) fn default_user(base: &BaseImage) -> DefaultUser {
-    let image = match base {
-        BaseImage::Scratch => return DefaultUser::Root,
-        BaseImage::Image(image) => image,
-        BaseImage::Stage(_) | BaseImage::Unresolved(_) => return DefaultUser::Unknown,
-    };
-    if is_windows_image(image) {
-        return DefaultUser::Unknown;
-    }
-    let repository = image.repository.to_ascii_lowercase();
-    let tag = image.tag.as_deref().unwrap_or("").to_ascii_lowercase();
-    let registry = image.registry.as_deref().unwrap_or("").to_ascii_lowercase();
-    let hub = image.docker_hub_name().map(str::to_ascii_lowercase);
-    let hub = hub.as_deref();
-    if ["nonroot", "rootless", "unprivileged"]
-        .iter()
-        .any(|w| tag.contains(w) || repository.contains(w))
-    {
-        return DefaultUser::NonRoot;
-    }
-    if registry == "cgr.dev" || hub.is_some_and(|h| h.starts_with("chainguard/")) {
-        if tag.ends_with("-dev") || tag == "dev" || repository.ends_with("wolfi-base") {
-            return DefaultUser::Unknown;
-        }
-        return DefaultUser::NonRoot;
-    }
-    if hub.is_some_and(|h| h.starts_with("bitnami/") && h != "bitnami/minideb") {
-        return DefaultUser::NonRoot;
-    }
-    if registry == "mcr.microsoft.com"
-        && repository.starts_with("dotnet/")
-        && (tag.contains("chiseled") || tag.contains("distroless"))
-    {
-        return DefaultUser::NonRoot;
-    }
-    if registry == "docker.elastic.co" {
-        return DefaultUser::NonRoot;
-    }
-    let prometheus = hub.is_some_and(|h| h.starts_with("prom/"))
-        || (registry == "quay.io" && repository.starts_with("prometheus/"));
-    if prometheus && !repository.ends_with("busybox") && !repository.contains("busybox-") {
-        return DefaultUser::NonRoot;
-    }
-    let jupyter = hub.is_some_and(|h| h.starts_with("jupyter/"))
-        || (registry == "quay.io" && repository.starts_with("jupyter/"));
-    if jupyter || hub.is_some_and(|h| h.starts_with("selenium/")) {
-        return DefaultUser::NonRoot;
-    }
-    if let Some(hub) = hub {
-        if NON_ROOT_HUB_IMAGES.contains(&hub) {
-            return DefaultUser::NonRoot;
-        }
-        if PRIVILEGE_DROPPING_IMAGES.contains(&hub) {
-            return DefaultUser::DropsPrivileges;
-        }
-    }
-    DefaultUser::Root
-}
-
-/// The stage and the stages it is built on, the stage itself first.
-pub(crate) fn stage_chain<'m>(model: &'m SemanticModel, stage: &'m Stage) -> Vec<&'m Stage> {
-    let mut chain = vec![stage];
-    let mut current = stage;
-    while let BaseImage::Stage(parent) = current.base {
-        match model.stages.get(parent) {
-            Some(parent) if parent.index < current.index && chain.len() <= model.stages.len() => {
-                chain.push(parent);
-                current = parent;
-            }
-            _ => break,
-        }
-    }
-    chain
-}
-
-/// The instructions of a chain of stages (as given by [`stage_chain`]), in build order:
-/// the first parent's first.
-pub(crate) fn chain_instructions<'m>(
-    model: &'m SemanticModel,
-    chain: &[&'m Stage],
-) -> Vec<&'m Instruction> {
-    chain
-        .iter()
-        .rev()
-        .flat_map(|stage| {
-            model
-                .file
-                .instructions
-                .get(stage.instructions.clone())
-                .unwrap_or(&[])
-        })
-        .collect()
-}
-
-/// Words of a Dockerfile's path, or of its final stage's name, that mark an image built
-/// only for development, tests or CI.
-const NOT_SHIPPED_WORDS: &[&str] = &[
-    "devcontainer",
-    "dev",
-    "devel",
-    "develop",
-    "development",
-    "debug",
-    "tilt",
-    "hack",
-    "ci",
-    "test",
-    "tests",
-    "testing",
-    "testdata",
-    "testfiles",
-    "e2e",
-    "integration",
-    "integrationtest",
-    "fuzz",
-    "coverage",
-    "suites",
-    "local",
-    "builder",
-    "eng",
-];
-
-/// The lowercase words of a path or name (split on everything but letters and digits).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-}
+/// The same for a path, with GitHub container actions (under `.github`).
+const NOT_SHIPPED_PATH_WORDS: &[&str] = &["suites", "local", "github"];
 
 /// Whether the Dockerfile, by its path in the context or its final stage's name, is for
 /// development, tests or CI, a dev container, or a GitHub container action (which must
 /// run as root).
-pub(crate) fn is_not_shipped(checker: &Checker<'_>, stage: &Stage) -> bool {
+fn is_not_shipped(checker: &Checker<'_>, stage: &Stage) -> bool {
     let path = checker.context.and_then(|c| c.dockerfile).unwrap_or("");
-    let by_path = words(path).any(|w| NOT_SHIPPED_WORDS.contains(&w.as_str()) || w == "github");
+    let by_path = is_dev_or_test(path, NOT_SHIPPED_PATH_WORDS);
     let by_name = stage
         .name
         .as_deref()
-        .is_some_and(|name| words(name).any(|w| NOT_SHIPPED_WORDS.contains(&w.as_str())));
+        .is_some_and(|name| is_dev_or_test(name, NOT_SHIPPED_WORDS));
     let action = checker.context.is_some_and(|c| {
         let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
         let prefix = if dir.is_empty() {
@@ -312,7 +131,7 @@ pub(crate) fn is_not_shipped(checker: &Checker<'_>, stage: &Stage) -> bool {
 }
 
 /// Whether an image is a dev container image.
-pub(crate) fn is_dev_container_image(base: &BaseImage) -> bool {
+fn is_dev_container_image(base: &BaseImage) -> bool {
     match base {
         BaseImage::Image(image) => {
             let repository = image.repository.to_ascii_lowercase();
@@ -322,64 +141,15 @@ pub(crate) fn is_dev_container_image(base: &BaseImage) -> bool {
     }
 }
 
-/// The commands a CMD or ENTRYPOINT runs, each as its static words (a dynamic word is
-/// kept as written). A shell form, or an exec form running `sh -c SCRIPT`, is split into
-/// the script's commands.
-pub(crate) fn command_lines(instruction: &Instruction) -> Vec<Vec<String>> {
-    match &instruction.args {
-        Arguments::Exec(words) => {
-            let values: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
-            let is_shell = values
-                .first()
-                .is_some_and(|p| matches!(basename(p), "sh" | "bash" | "ash" | "dash"));
-            if is_shell {
-                if let Some(at) = values.iter().position(|v| *v == "-c") {
-                    if let Some(script) = values.get(at + 1) {
-                        return script_lines(script);
-                    }
-                }
-            }
-            if values.is_empty() {
-                Vec::new()
-            } else {
-                vec![values.iter().map(|v| v.to_string()).collect()]
-            }
-        }
-        Arguments::Text(word) => script_lines(&word.value),
-        _ => Vec::new(),
-    }
-}
-
-fn script_lines(script: &str) -> Vec<Vec<String>> {
-    let parsed = ShellScript::parse_text(script);
-    parsed
-        .commands()
-        .filter_map(|command| {
-            let invocation = command.unwrapped();
-            let name = invocation.name?;
-            let mut words = vec![name.as_str().unwrap_or(&name.text).to_string()];
-            words.extend(
-                invocation
-                    .args
-                    .iter()
-                    .map(|w| w.as_str().unwrap_or(&w.text).to_string()),
-            );
-            Some(words)
-        })
-        .collect()
-}
-
-/// Programs that, run alone, only give a prompt: an image whose command is one of them is
-/// a base or tool image.
-const PROMPTS: &[&str] = &[
-    "sh", "bash", "ash", "dash", "zsh", "ksh", "fish", "python", "python2", "python3", "ipython",
-    "node", "irb", "ruby", "php", "jshell", "ghci", "iex", "erl", "perl", "perl5", "julia", "R",
-    "lua", "pwsh", "swift", "deno", "bun", "pypy", "pypy3",
+/// Programs that, run alone, also only give a prompt here, besides [`PROMPTS`]: an image
+/// whose command is one of them is a base or tool image.
+const MORE_PROMPTS: &[&str] = &[
+    "ksh", "ipython", "perl5", "R", "lua", "swift", "deno", "bun",
 ];
 
 /// Whether the commands only open a prompt or keep the container idle (`sleep infinity`,
 /// `tail -f /dev/null`): not an application.
-pub(crate) fn is_prompt_or_idle(lines: &[Vec<String>]) -> bool {
+fn is_prompt_or_idle(lines: &[Vec<String>]) -> bool {
     let [line] = lines else {
         return lines.is_empty();
     };
@@ -388,7 +158,8 @@ pub(crate) fn is_prompt_or_idle(lines: &[Vec<String>]) -> bool {
     };
     let args = line.get(1..).unwrap_or(&[]);
     let program = program.trim_start_matches('$');
-    if PROMPTS.contains(&program) && args.iter().all(|a| a.starts_with('-')) {
+    let prompt = PROMPTS.contains(&program) || MORE_PROMPTS.contains(&program);
+    if prompt && args.iter().all(|a| a.starts_with('-')) {
         return true;
     }
     match program {
@@ -401,51 +172,20 @@ pub(crate) fn is_prompt_or_idle(lines: &[Vec<String>]) -> bool {
     }
 }
 
-/// The ENTRYPOINT and CMD in effect at the end of a chain (the last of each).
-pub(crate) fn image_command<'m>(
-    instructions: &[&'m Instruction],
-) -> (Option<&'m Instruction>, Option<&'m Instruction>) {
-    let last = |keyword: Keyword| {
-        instructions
-            .iter()
-            .rev()
-            .find(|i| i.keyword == keyword)
-            .copied()
-    };
-    (last(Keyword::Entrypoint), last(Keyword::Cmd))
-}
-
-/// Whether an ENTRYPOINT only wraps the CMD: an init (`tini`, `dumb-init`) or an
-/// entrypoint script (`docker-entrypoint.sh`), with no command of its own.
-pub(crate) fn is_wrapper_entrypoint(lines: &[Vec<String>]) -> bool {
-    lines.is_empty()
-        || lines.iter().all(|line| {
-            line.iter().all(|word| {
-                let name = basename(word);
-                word.starts_with('-')
-                    || name.contains("entrypoint")
-                    || matches!(
-                        name,
-                        "tini" | "tini-static" | "dumb-init" | "catatonit" | "$@"
-                    )
-            })
-        })
-}
-
 /// Whether the image runs a program of its own: its ENTRYPOINT (or the CMD it wraps) is
 /// not a prompt or an idle loop.
-pub(crate) fn runs_application(instructions: &[&Instruction]) -> bool {
+fn runs_application(instructions: &[&Instruction]) -> bool {
     let (entrypoint, cmd) = image_command(instructions);
     let cmd_runs = |cmd: Option<&Instruction>| {
         cmd.is_some_and(|c| {
-            let lines = command_lines(c);
+            let lines = command_lines(c, ExecForm::AsWritten);
             !lines.is_empty() && !is_prompt_or_idle(&lines)
         })
     };
     match entrypoint {
         None => cmd_runs(cmd),
         Some(entrypoint) => {
-            let lines = command_lines(entrypoint);
+            let lines = command_lines(entrypoint, ExecForm::AsWritten);
             if is_wrapper_entrypoint(&lines) {
                 // Without a CMD, what the wrapper runs comes from the base image.
                 cmd_runs(cmd)
@@ -454,56 +194,6 @@ pub(crate) fn runs_application(instructions: &[&Instruction]) -> bool {
             }
         }
     }
-}
-
-/// Words that show a Dockerfile dropping root without `USER`.
-const PRIVILEGE_DROPPERS: &[&str] = &[
-    "gosu",
-    "su-exec",
-    "setpriv",
-    "runuser",
-    "s6-setuidgid",
-    "chpst",
-    "setuidgid",
-    "s6-overlay",
-    "supervisord",
-    "systemd",
-];
-
-/// Programs that need root to do their job: init systems and container engines.
-const NEEDS_ROOT: &[&str] = &[
-    "init",
-    "systemd",
-    "dockerd",
-    "dockerd-entrypoint.sh",
-    "dind",
-    "buildkitd",
-    "containerd",
-    "kubelet",
-    "podman",
-    "buildah",
-    "executor",
-];
-
-/// Whether the Dockerfile drops root itself, or runs a program that needs root.
-pub(crate) fn drops_or_needs_root(
-    instructions: &[&Instruction],
-    entrypoint: Option<&Instruction>,
-    cmd: Option<&Instruction>,
-) -> bool {
-    let mentions = instructions.iter().any(|i| {
-        matches!(
-            i.keyword,
-            Keyword::Run | Keyword::Entrypoint | Keyword::Cmd | Keyword::Copy | Keyword::Add
-        ) && PRIVILEGE_DROPPERS.iter().any(|w| i.original.contains(w))
-    });
-    let needs_root = [entrypoint, cmd].into_iter().flatten().any(|i| {
-        command_lines(i).iter().flatten().any(|word| {
-            let name = basename(word);
-            NEEDS_ROOT.contains(&name) && (name != "executor" || word.contains("kaniko"))
-        })
-    });
-    mentions || needs_root
 }
 
 impl Rule for RunsAsRoot {
@@ -542,12 +232,7 @@ impl Rule for RunsAsRoot {
         if !runs_application(&instructions) || drops_or_needs_root(&instructions, entrypoint, cmd) {
             return;
         }
-        let from = model.instruction(stage.from);
-        let range = if stage.base_range.is_empty() {
-            from.range
-        } else {
-            stage.base_range
-        };
+        let range = base_range(model, stage);
         let created = created_user(checker, &chain);
         let message = match &created {
             Some(name) => format!(
@@ -568,12 +253,7 @@ impl Rule for RunsAsRoot {
 fn created_user(checker: &Checker<'_>, chain: &[&Stage]) -> Option<String> {
     let stages: Vec<usize> = chain.iter().map(|s| s.index).collect();
     let mut found = None;
-    for run in checker
-        .model
-        .runs
-        .iter()
-        .filter(|r| stages.contains(&r.stage))
-    {
+    for run in runs_in(checker.model, &stages) {
         for command in run.script.commands() {
             let invocation = command.unwrapped();
             let Some(program) = invocation.program() else {

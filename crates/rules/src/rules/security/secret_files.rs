@@ -25,6 +25,7 @@
 //! on purpose: the context walk ([`sent_secrets`]) skips them, and rules skip them too.
 
 use crate::context::ContextView;
+use crate::rules::helpers::paths::file_name;
 use std::sync::LazyLock;
 
 /// How sure the name alone is.
@@ -203,12 +204,7 @@ pub fn classify(path: &str) -> Option<SecretFile> {
 /// Directories whose content is mostly secrets, as a COPY source: `.ssh`, `.aws`,
 /// `.gnupg`. Returns what they hold.
 pub fn secret_dir(path: &str) -> Option<&'static str> {
-    let name = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(path);
-    match name {
+    match file_name(path) {
         ".ssh" => Some("SSH keys"),
         ".aws" => Some("AWS credentials"),
         ".gnupg" => Some("GnuPG private keys"),

@@ -2,8 +2,10 @@ use crate::checker::Checker;
 use crate::context::dockerignore::{clean, PatternMatcher};
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
-use crate::model::{BaseImage, InstructionId, SemanticModel};
+use crate::model::{InstructionId, SemanticModel};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::paths::file_name;
+use crate::rules::helpers::stages::ends_up_in_image;
 use crate::rules::security::secret_files::{
     classify, is_secret_name, is_test_or_foreign, looks_like_secret_value, looks_like_token,
     secret_dir, sent_secrets, FoundSecret, DOCKERIGNORE_PATTERNS,
@@ -133,7 +135,6 @@ const SHOWN: usize = 5;
 impl Rule for SecretInImage {
     fn file(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
-        let in_final_image = final_chain(model);
         let mut context_secrets: Option<Vec<FoundSecret>> = None;
         let named = named_files(model);
         for (id, instruction) in model.file.instructions.iter().enumerate() {
@@ -141,7 +142,7 @@ impl Rule for SecretInImage {
                 Keyword::Copy | Keyword::Add => {
                     let swept = model
                         .stage_of(id)
-                        .is_some_and(|s| in_final_image.get(s.index) == Some(&true));
+                        .is_some_and(|s| ends_up_in_image(model, s));
                     let secrets = &mut context_secrets;
                     check_copy(checker, id, instruction, swept, secrets, &named);
                 }
@@ -156,23 +157,6 @@ impl Rule for SecretInImage {
             }
         }
     }
-}
-
-/// For each stage, whether it is the final stage or one it is built on (`FROM stage`).
-fn final_chain(model: &SemanticModel) -> Vec<bool> {
-    let mut chain = vec![false; model.stages.len()];
-    let mut current = model.stages.len().checked_sub(1);
-    while let Some(index) = current {
-        match chain.get_mut(index) {
-            Some(seen) if !*seen => *seen = true,
-            _ => break,
-        }
-        current = match model.stages[index].base {
-            BaseImage::Stage(parent) => Some(parent),
-            _ => None,
-        };
-    }
-    chain
 }
 
 /// The context files COPY/ADD name (not `--from`, not globs), as context paths.
@@ -329,12 +313,7 @@ fn by_name(path: &str) -> Option<&'static str> {
 
 /// `id_rsa` → `id_rsa`, `.npmrc` → `npmrc`, `service-account.json` → `service_account_json`.
 fn secret_id(path: &str) -> String {
-    let name = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(path);
-    let id: String = name
+    let id: String = file_name(path)
         .trim_start_matches('.')
         .chars()
         .map(|c| {
@@ -623,14 +602,7 @@ fn report_url_credential(checker: &mut Checker<'_>, keyword: &str, name: &str, w
     let Some((start, end, what)) = find_credential(&word.value) else {
         return;
     };
-    let range = if checker.text(word.range) == word.value {
-        TextRange::new(
-            word.range.start + start as u32,
-            word.range.start + end as u32,
-        )
-    } else {
-        word.range
-    };
+    let range = part_range(checker, word.range, &word.value, start, end);
     let kept = if keyword == "ENV" {
         "it is stored in the image configuration, where `docker inspect` shows it"
     } else {
@@ -818,18 +790,27 @@ static URL_USERINFO: LazyLock<regex::Regex> = LazyLock::new(|| {
 static NPM_AUTH: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"_auth(?:Token)?=([^\s'\x22]+)").expect("valid regex"));
 
+/// The range of `text[start..end]` in a word at `range` whose text is `text`, when the file
+/// has that text there; else the whole word.
+fn part_range(
+    checker: &Checker<'_>,
+    range: TextRange,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> TextRange {
+    if checker.text(range) == text {
+        TextRange::new(range.start + start as u32, range.start + end as u32)
+    } else {
+        range
+    }
+}
+
 /// A credential ([`find_credential`]) in a word of a command.
 fn credential_in_text(checker: &Checker<'_>, word: &ShellWord) -> Option<Credential> {
     let text = word.text.as_str();
     let (start, end, what) = find_credential(text)?;
-    let range = if checker.text(word.range) == text {
-        TextRange::new(
-            word.range.start + start as u32,
-            word.range.start + end as u32,
-        )
-    } else {
-        word.range
-    };
+    let range = part_range(checker, word.range, text, start, end);
     let id = match what {
         "an npm auth token" => "npm_token",
         "a password in a URL" => "url_password",

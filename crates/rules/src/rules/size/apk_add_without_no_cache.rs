@@ -3,7 +3,8 @@ use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::RunScript;
 use crate::registry::{Rule, Target};
-use crate::rules::helpers::{has_cache_mount, removes_path};
+use crate::rules::helpers::commands::removes_path;
+use crate::rules::helpers::mounts::has_cache_mount;
 use plimsoll_parser::shell::Command;
 
 declare_rule! {

@@ -1,8 +1,11 @@
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
-use crate::model::{BaseImage, RunScript, ScriptSource, SemanticModel, Stage};
+use crate::model::{RunScript, ScriptSource, SemanticModel, Stage};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::commands::subcommand;
+use crate::rules::helpers::mounts::kept_out_targets;
+use crate::rules::helpers::stages::{builds_on, ends_up_in_image, run_and_stage};
 use plimsoll_parser::shell::{Command, Connector, ShellScript, Statement, Word};
 use plimsoll_parser::{Arguments, Instruction, Keyword};
 
@@ -71,14 +74,7 @@ const REMOVE: &str = "rm -rf /var/lib/apt/lists/*";
 impl Rule for AptListsNotRemoved {
     fn instruction(&self, checker: &mut Checker<'_>, instruction: &Instruction) {
         let model = checker.model;
-        let Some(id) = model.id_of(instruction) else {
-            return;
-        };
-        // ONBUILD's nested RUN: the stage it runs in is not known.
-        if model.instruction(id).keyword != Keyword::Run {
-            return;
-        }
-        let Some(stage) = model.stage_of(id) else {
+        let Some((id, stage)) = run_and_stage(model, instruction) else {
             return;
         };
         if !ends_up_in_image(model, stage) || mounts_lists(instruction) {
@@ -125,32 +121,6 @@ impl Rule for AptListsNotRemoved {
             diagnostic.set_fix(fix);
         }
     }
-}
-
-/// Whether the stage is the last one or one the last stage is built on.
-fn ends_up_in_image(model: &SemanticModel, stage: &Stage) -> bool {
-    model
-        .final_stage()
-        .is_some_and(|last| builds_on(model, last, stage))
-}
-
-/// Whether `stage` is `ancestor` or is built on it (`FROM ancestor`, possibly through other
-/// stages).
-fn builds_on(model: &SemanticModel, stage: &Stage, ancestor: &Stage) -> bool {
-    let mut current = stage;
-    for _ in 0..=model.stages.len() {
-        if current.index == ancestor.index {
-            return true;
-        }
-        match current.base {
-            BaseImage::Stage(parent) if parent < current.index => match model.stages.get(parent) {
-                Some(p) => current = p,
-                None => return false,
-            },
-            _ => return false,
-        }
-    }
-    false
 }
 
 /// What a RUN does with the package lists first.
@@ -220,25 +190,7 @@ fn later_run_needs_lists(model: &SemanticModel, stage: &Stage, id: usize) -> boo
 
 /// A cache or tmpfs mount on the lists or a parent directory.
 fn mounts_lists(instruction: &Instruction) -> bool {
-    instruction
-        .flags
-        .iter()
-        .filter(|flag| flag.name == "mount")
-        .filter_map(|flag| flag.value.as_deref())
-        .any(|mount| {
-            let mut kept_out = false;
-            let mut target = None;
-            for field in mount.split(',') {
-                match field.trim().split_once('=') {
-                    Some(("type", "cache" | "tmpfs")) => kept_out = true,
-                    Some(("target" | "dst" | "destination", value)) => {
-                        target = Some(value.trim_matches(['"', '\'']))
-                    }
-                    _ => {}
-                }
-            }
-            kept_out && target.is_some_and(|t| covers(t, LISTS))
-        })
+    kept_out_targets(instruction).any(|target| covers(&target, LISTS))
 }
 
 /// Whether removing or mounting `path` covers `dir`: it is `dir` or a parent of it.
@@ -254,23 +206,13 @@ fn covers(path: &str, dir: &str) -> bool {
 /// The subcommand of apt-get/apt: the first argument that is not an option or the value of
 /// one.
 fn apt_subcommand(args: &[Word]) -> Option<&str> {
-    let mut skip_value = false;
-    for word in args {
-        if skip_value {
-            skip_value = false;
-            continue;
-        }
-        let value = word.as_str()?;
-        if value.starts_with('-') {
-            skip_value = matches!(
-                value,
-                "-o" | "-c" | "-t" | "-a" | "--option" | "--config-file" | "--target-release"
-            );
-            continue;
-        }
-        return Some(value);
-    }
-    None
+    subcommand(args, |option| {
+        matches!(
+            option,
+            "-o" | "-c" | "-t" | "-a" | "--option" | "--config-file" | "--target-release"
+        )
+    })
+    .and_then(Word::as_str)
 }
 
 fn is_apt_update(command: &Command) -> bool {

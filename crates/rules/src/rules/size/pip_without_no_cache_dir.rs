@@ -3,6 +3,8 @@ use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::RunScript;
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::commands::subcommand;
+use crate::rules::helpers::mounts::kept_out_targets;
 use plimsoll_parser::expand::Env;
 use plimsoll_parser::shell::{Command, Invocation, Word};
 use plimsoll_parser::Instruction;
@@ -65,7 +67,8 @@ impl Rule for PipWithoutNoCacheDir {
         let Some(pip_args) = pip_arguments(&invocation) else {
             return;
         };
-        let Some(install) = subcommand(pip_args).filter(|w| w.as_str() == Some("install")) else {
+        let Some(install) = pip_subcommand(pip_args).filter(|w| w.as_str() == Some("install"))
+        else {
             return;
         };
         if pip_args.iter().any(|w| {
@@ -164,21 +167,8 @@ const VALUE_OPTIONS: &[&str] = &[
 ];
 
 /// pip's subcommand: the first argument that is not a general option or its value.
-fn subcommand(args: &[Word]) -> Option<&Word> {
-    let mut skip_value = false;
-    for word in args {
-        if skip_value {
-            skip_value = false;
-            continue;
-        }
-        let value = word.as_str()?;
-        if value.starts_with('-') {
-            skip_value = VALUE_OPTIONS.contains(&value);
-            continue;
-        }
-        return Some(word);
-    }
-    None
+fn pip_subcommand(args: &[Word]) -> Option<&Word> {
+    subcommand(args, |option| VALUE_OPTIONS.contains(&option))
 }
 
 /// Whether an argument is `--no-cache-dir` or an abbreviation optparse accepts
@@ -189,32 +179,10 @@ fn abbreviates_no_cache_dir(value: &str) -> bool {
 
 /// A cache or tmpfs mount where pip's cache would be.
 fn has_pip_cache_mount(instruction: &Instruction) -> bool {
-    instruction
-        .flags
-        .iter()
-        .filter(|flag| flag.name == "mount")
-        .filter_map(|flag| flag.value.as_deref())
-        .any(|mount| {
-            let mut kept_out = false;
-            let mut target = None;
-            for field in mount.split(',') {
-                match field.trim().split_once('=') {
-                    Some(("type", "cache" | "tmpfs")) => kept_out = true,
-                    Some(("target" | "dst" | "destination", value)) => {
-                        target = Some(value.trim_matches(['"', '\'']))
-                    }
-                    _ => {}
-                }
-            }
-            kept_out
-                && target.is_some_and(|t| {
-                    let t = t.trim_end_matches('/');
-                    t.ends_with("/.cache/pip")
-                        || t.ends_with("/.cache")
-                        || t.contains("pip")
-                        || t == "/root"
-                })
-        })
+    kept_out_targets(instruction).any(|target| {
+        let t = target.trim_end_matches('/');
+        t.ends_with("/.cache/pip") || t.ends_with("/.cache") || t.contains("pip") || t == "/root"
+    })
 }
 
 /// Whether the RUN removes pip's cache after the command: `rm -rf ~/.cache/pip` (or
@@ -237,7 +205,8 @@ fn cache_removed_later(checker: &Checker<'_>, run: &RunScript, command: &Command
                 });
             }
             pip_arguments(&invocation).is_some_and(|args| {
-                let Some(cache) = subcommand(args).filter(|w| w.as_str() == Some("cache")) else {
+                let Some(cache) = pip_subcommand(args).filter(|w| w.as_str() == Some("cache"))
+                else {
                     return false;
                 };
                 args.iter()

@@ -1,9 +1,15 @@
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
-use crate::model::{BaseImage, ImageRef, InstructionId, SemanticModel, Stage};
+use crate::model::{BaseImage, ImageRef, InstructionId, Stage};
 use crate::registry::{Rule, Target};
-use plimsoll_parser::shell::{basename, Command, ShellScript};
+use crate::rules::helpers::commands::{
+    command_lines, image_command, is_wrapper_entrypoint, ExecForm, PROMPTS,
+};
+use crate::rules::helpers::stages::{
+    base_range, chain_instructions, is_dev_or_test, runs_in, stage_chain,
+};
+use plimsoll_parser::shell::{basename, Command};
 use plimsoll_parser::{Arguments, Instruction, Keyword, TextRange};
 
 declare_rule! {
@@ -132,89 +138,6 @@ fn toolchain_image(image: &ImageRef) -> Option<(&'static str, bool)> {
     Some((toolchain, true))
 }
 
-fn stage_chain<'m>(model: &'m SemanticModel, stage: &'m Stage) -> Vec<&'m Stage> {
-    let mut chain = vec![stage];
-    let mut current = stage;
-    while let BaseImage::Stage(parent) = current.base {
-        match model.stages.get(parent) {
-            Some(parent) if parent.index < current.index && chain.len() <= model.stages.len() => {
-                chain.push(parent);
-                current = parent;
-            }
-            _ => break,
-        }
-    }
-    chain
-}
-
-/// The commands of a CMD or ENTRYPOINT, each as words (dynamic words as written).
-fn command_lines(instruction: &Instruction) -> Vec<Vec<String>> {
-    match &instruction.args {
-        Arguments::Exec(words) => {
-            let mut values: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
-            // Look through an init: `tini -s -- app`, `dumb-init app`.
-            while values.first().is_some_and(|p| {
-                matches!(
-                    basename(p),
-                    "tini" | "tini-static" | "dumb-init" | "catatonit"
-                )
-            }) {
-                let rest = values.iter().skip(1).position(|v| !v.starts_with('-'));
-                let dashdash = values.iter().position(|v| *v == "--");
-                let start = match (dashdash, rest) {
-                    (Some(at), _) => at + 1,
-                    (None, Some(at)) => at + 1,
-                    (None, None) => values.len(),
-                };
-                values = values.split_off(start.min(values.len()));
-            }
-            let is_shell = values
-                .first()
-                .is_some_and(|p| matches!(basename(p), "sh" | "bash" | "ash" | "dash"));
-            if is_shell {
-                let script = values
-                    .iter()
-                    .position(|v| v.starts_with('-') && !v.starts_with("--") && v.contains('c'))
-                    .and_then(|at| values.get(at + 1));
-                if let Some(script) = script {
-                    return script_lines(script);
-                }
-            }
-            if values.is_empty() {
-                Vec::new()
-            } else {
-                vec![values.iter().map(|v| v.to_string()).collect()]
-            }
-        }
-        Arguments::Text(word) => script_lines(&word.value),
-        _ => Vec::new(),
-    }
-}
-
-fn script_lines(script: &str) -> Vec<Vec<String>> {
-    ShellScript::parse_text(script)
-        .commands()
-        .filter_map(|command| {
-            let invocation = command.unwrapped();
-            let name = invocation.name?;
-            let mut words = vec![name.as_str().unwrap_or(&name.text).to_string()];
-            words.extend(
-                invocation
-                    .args
-                    .iter()
-                    .map(|w| w.as_str().unwrap_or(&w.text).to_string()),
-            );
-            Some(words)
-        })
-        .collect()
-}
-
-/// Programs that, run without arguments, only give a prompt.
-const PROMPTS: &[&str] = &[
-    "sh", "bash", "ash", "dash", "zsh", "fish", "pwsh", "python", "python2", "python3", "pypy",
-    "pypy3", "node", "irb", "ruby", "php", "perl", "julia", "ghci", "iex", "erl", "jshell",
-];
-
 /// Programs that show the image is not an application image when run as its command:
 /// the toolchain itself.
 const NOT_AN_APPLICATION: &[&str] = &[
@@ -312,21 +235,6 @@ fn is_tooling(line: &[String]) -> bool {
     }
 }
 
-/// Whether an ENTRYPOINT only wraps the CMD: an init or an entrypoint script.
-fn is_wrapper(lines: &[Vec<String>]) -> bool {
-    lines.iter().all(|line| {
-        line.iter().all(|word| {
-            let name = basename(word);
-            word.starts_with('-')
-                || name.contains("entrypoint")
-                || matches!(
-                    name,
-                    "tini" | "tini-static" | "dumb-init" | "catatonit" | "$@"
-                )
-        })
-    })
-}
-
 /// Whether CMD only asks a command-line tool for its help or version: the image is a tool
 /// run by hand, not a service.
 fn is_help(cmd: &Instruction) -> bool {
@@ -347,22 +255,17 @@ fn is_help(cmd: &Instruction) -> bool {
 /// Whether the image runs an application: its ENTRYPOINT (or the CMD it wraps) is not
 /// tooling.
 fn runs_application(instructions: &[&Instruction]) -> bool {
-    let last = |keyword: Keyword| {
-        instructions
-            .iter()
-            .rev()
-            .find(|i| i.keyword == keyword)
-            .copied()
-    };
-    let cmd = last(Keyword::Cmd);
+    let (entrypoint, cmd) = image_command(instructions);
     if cmd.is_some_and(is_help) {
         return false;
     }
-    let cmd_lines = cmd.map(command_lines).unwrap_or_default();
-    let lines = match last(Keyword::Entrypoint) {
+    let cmd_lines = cmd
+        .map(|cmd| command_lines(cmd, ExecForm::ThroughInit))
+        .unwrap_or_default();
+    let lines = match entrypoint {
         Some(entrypoint) => {
-            let lines = command_lines(entrypoint);
-            if is_wrapper(&lines) {
+            let lines = command_lines(entrypoint, ExecForm::ThroughInit);
+            if is_wrapper_entrypoint(&lines) {
                 if cmd_lines.is_empty() {
                     lines
                 } else {
@@ -469,39 +372,11 @@ fn removes_toolchain(command: &Command) -> bool {
 }
 
 /// Words of a Dockerfile's path, or of its final stage's name, that mark an image built
-/// for development, tests, CI or as a developer tool, where a toolchain is expected.
-const NOT_SHIPPED_WORDS: &[&str] = &[
-    "devcontainer",
-    "dev",
-    "devel",
-    "develop",
-    "development",
-    "debug",
-    "tilt",
-    "hack",
-    "ci",
-    "test",
-    "tests",
-    "testing",
-    "testdata",
-    "testfiles",
-    "e2e",
-    "integration",
-    "integrationtest",
-    "fuzz",
-    "coverage",
-    "github",
-    "tools",
-    "builder",
-    "lint",
-    "eng",
-];
+/// as a developer tool, where a toolchain is expected, besides those of [`is_dev_or_test`].
+const NOT_SHIPPED_WORDS: &[&str] = &["github", "tools", "lint"];
 
 fn is_not_shipped(checker: &Checker<'_>, stage: &Stage) -> bool {
-    let words = |text: &str| -> bool {
-        text.split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| NOT_SHIPPED_WORDS.contains(&w.to_ascii_lowercase().as_str()))
-    };
+    let words = |text: &str| is_dev_or_test(text, NOT_SHIPPED_WORDS);
     checker
         .context
         .and_then(|c| c.dockerfile)
@@ -519,31 +394,13 @@ impl Rule for ToolchainInFinalStage {
             return;
         }
         let chain = stage_chain(model, stage);
-        let instructions: Vec<&Instruction> = chain
-            .iter()
-            .rev()
-            .flat_map(|s| {
-                model
-                    .file
-                    .instructions
-                    .get(s.instructions.clone())
-                    .unwrap_or(&[])
-            })
-            .collect();
+        let instructions = chain_instructions(model, &chain);
         if !runs_application(&instructions) {
             return;
         }
-        let range = if stage.base_range.is_empty() {
-            model.instruction(stage.from).range
-        } else {
-            stage.base_range
-        };
+        let range = base_range(model, stage);
         let stages: Vec<usize> = chain.iter().map(|s| s.index).collect();
-        let runs: Vec<_> = model
-            .runs
-            .iter()
-            .filter(|r| stages.contains(&r.stage))
-            .collect();
+        let runs: Vec<_> = runs_in(model, &stages).collect();
         // The toolchain is not needed at run time when the program was built with it, or
         // built in another stage: a prebuilt program on a toolchain image may drive it.
         let built_here = runs.iter().any(|r| r.script.commands().any(compiles))
