@@ -40,16 +40,24 @@ pub fn apply_fixes(source: &str, options: &LintOptions<'_>, at_least: Applicabil
     let mut created = MemoryContext::default();
     let mut created_files = Vec::new();
     let mut applied = Vec::new();
-    for _ in 0..MAX_ROUNDS {
+    // Lints `text` as if the files created so far were written.
+    let lint_with_created = |text: &str, created: &MemoryContext| {
         let overlay = Overlay {
             base: options.context,
-            created: &created,
+            created,
         };
         let round_options = LintOptions {
             context: options.context.map(|_| &overlay as &dyn BuildContext),
             ..*options
         };
-        let diagnostics = lint(&text, &round_options).diagnostics;
+        lint(text, &round_options).diagnostics
+    };
+    for _ in 0..MAX_ROUNDS {
+        let diagnostics = lint_with_created(&text, &created);
+        let overlay = Overlay {
+            base: options.context,
+            created: &created,
+        };
         let fixes: Vec<(&'static str, &Fix)> = diagnostics
             .iter()
             .filter_map(|d| Some((d.code, d.fix.as_ref()?)))
@@ -80,15 +88,7 @@ pub fn apply_fixes(source: &str, options: &LintOptions<'_>, at_least: Applicabil
         }
         text = apply_edits(&text, &edits);
     }
-    let overlay = Overlay {
-        base: options.context,
-        created: &created,
-    };
-    let final_options = LintOptions {
-        context: options.context.map(|_| &overlay as &dyn BuildContext),
-        ..*options
-    };
-    let remaining = lint(&text, &final_options).diagnostics;
+    let remaining = lint_with_created(&text, &created);
     FixOutcome {
         source: text,
         created_files,

@@ -96,19 +96,15 @@ impl Suppressions {
             let at = body_start + (body.len() - trimmed.len()) as u32;
             let line = line_of(source, comment.range);
             let next = || next_instruction(file, comment.range);
-            if let Some(rest) = strip_word(trimmed, "plimsoll") {
+            let pragma = [
+                ("plimsoll", Dialect::Plimsoll),
+                ("hadolint", Dialect::Hadolint),
+            ]
+            .into_iter()
+            .find_map(|(word, dialect)| Some((strip_word(trimmed, word)?, dialect)));
+            if let Some((rest, dialect)) = pragma {
                 out.read_pragma(
-                    Dialect::Plimsoll,
-                    rest,
-                    at + (trimmed.len() - rest.len()) as u32,
-                    line,
-                    next(),
-                    stage_ranges,
-                    comment.range,
-                );
-            } else if let Some(rest) = strip_word(trimmed, "hadolint") {
-                out.read_pragma(
-                    Dialect::Hadolint,
+                    dialect,
                     rest,
                     at + (trimmed.len() - rest.len()) as u32,
                     line,
