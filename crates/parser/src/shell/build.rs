@@ -783,14 +783,20 @@ impl<'a> Ctx<'a> {
         }
         let condition =
             self.with_scope(Scope::Condition, |ctx| ctx.sequence(node, condition, depth));
-        let body = match do_group {
-            Some(g) => self.body(Scope::Loop, g, depth),
-            None => self.empty_at_end(node),
-        };
+        let body = self.loop_body(node, do_group, depth);
         CompoundKind::While {
             until,
             condition,
             body,
+        }
+    }
+
+    /// A loop's `do … done` body; an empty list at the loop's end when it has none (a
+    /// half-typed loop).
+    fn loop_body(&mut self, node: Node<'_>, do_group: Option<Node<'_>>, depth: u32) -> List {
+        match do_group {
+            Some(group) => self.body(Scope::Loop, group, depth),
+            None => self.empty_at_end(node),
         }
     }
 
@@ -812,10 +818,7 @@ impl<'a> Ctx<'a> {
                 _ => {}
             }
         }
-        let body = match do_group {
-            Some(g) => self.body(Scope::Loop, g, depth),
-            None => self.empty_at_end(node),
-        };
+        let body = self.loop_body(node, do_group, depth);
         CompoundKind::For {
             select,
             variable,
@@ -834,10 +837,7 @@ impl<'a> Ctx<'a> {
                 self.substitutions_in(child, depth);
             }
         }
-        let body = match do_group {
-            Some(g) => self.body(Scope::Loop, g, depth),
-            None => self.empty_at_end(node),
-        };
+        let body = self.loop_body(node, do_group, depth);
         CompoundKind::ArithmeticFor { body }
     }
 
