@@ -88,6 +88,27 @@ const HEALTHCHECK_FLAGS: &[FlagSpec] = &[
 /// Instructions that parse their flags but declare none.
 const NO_FLAGS: &[FlagSpec] = &[];
 
+/// The flags BuildKit accepts on an instruction (without the leading `--`), in the order
+/// BuildKit declares them; empty for instructions that take none.
+///
+/// ```
+/// use plimsoll_parser::{flags_of, Keyword};
+/// assert_eq!(flags_of(Keyword::From), ["platform"]);
+/// assert!(flags_of(Keyword::Copy).contains(&"from"));
+/// assert!(flags_of(Keyword::Cmd).is_empty());
+/// ```
+pub fn flags_of(keyword: Keyword) -> Vec<&'static str> {
+    let specs = match keyword {
+        Keyword::From => FROM_FLAGS,
+        Keyword::Copy => COPY_FLAGS,
+        Keyword::Add => ADD_FLAGS,
+        Keyword::Run => RUN_FLAGS,
+        Keyword::Healthcheck => HEALTHCHECK_FLAGS,
+        _ => NO_FLAGS,
+    };
+    specs.iter().map(|(name, _)| *name).collect()
+}
+
 /// The HEALTHCHECK flags that hold a duration.
 const DURATION_FLAGS: [&str; 4] = ["interval", "timeout", "start-period", "start-interval"];
 const NETWORK_MODES: [&str; 3] = ["default", "none", "host"];
