@@ -471,8 +471,8 @@ fn check_target(
     });
     let context_root = args.context.clone().or(dockerfile_dir);
     let context = context_root.as_ref().map(FsContext::new);
-    let dockerfile_in_context = match (&path, &context_root) {
-        (Some(file), Some(root)) => relative_to(file, root),
+    let dockerfile_in_context = match (&path, &context) {
+        (Some(file), Some(context)) => context.path_of(file),
         _ => None,
     };
     let mut options = LintOptions::new(settings);
@@ -538,20 +538,6 @@ fn check_target(
         created_files,
         stdin: *target == Target::Stdin,
     }
-}
-
-/// `file` relative to `root`, `/`-separated, when it is inside it.
-fn relative_to(file: &Path, root: &Path) -> Option<String> {
-    let file = std::fs::canonicalize(file).ok()?;
-    let root = std::fs::canonicalize(root).ok()?;
-    let relative = file.strip_prefix(root).ok()?;
-    Some(
-        relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename, so

@@ -206,6 +206,21 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// How to fix it, when an edit can.
     pub fix: Option<Fix>,
+    /// What kind of code the range is, for editors that render it specially.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+/// What kind of code a diagnostic's range is; editors fade unnecessary code and strike
+/// deprecated code through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tag {
+    /// Code that does nothing and can be removed (an unused suppression, an empty
+    /// continuation line).
+    Unnecessary,
+    /// A construct that still works but is deprecated (MAINTAINER).
+    Deprecated,
 }
 
 /// A place related to a diagnostic.
@@ -228,7 +243,16 @@ impl Diagnostic {
             message: message.into(),
             related: Vec::new(),
             fix: None,
+            tags: Vec::new(),
         }
+    }
+
+    /// Tags a reported diagnostic.
+    pub fn add_tag(&mut self, tag: Tag) -> &mut Diagnostic {
+        if !self.tags.contains(&tag) {
+            self.tags.push(tag);
+        }
+        self
     }
 
     /// Sets the fix of a reported diagnostic.

@@ -31,7 +31,7 @@ pub mod suppression;
 
 pub use checker::Checker;
 pub use context::{BuildContext, FsContext, MemoryContext};
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Tag};
 pub use fix::{apply_edits, apply_fixes, FixOutcome};
 pub use lint::{lint, lint_model, LintOptions, LintResult};
 pub use model::SemanticModel;

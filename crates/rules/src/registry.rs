@@ -146,6 +146,11 @@ impl RuleMeta {
     }
 }
 
+/// The address of a rule's documentation page (`docs/rules/<CODE>.md` of the repository).
+pub fn documentation_url(code: &str) -> String {
+    format!("https://github.com/plimsoll-dev/plimsoll/blob/main/docs/rules/{code}.md")
+}
+
 /// Gives a rule's metadata; implemented by [`declare_rule!`](crate::declare_rule).
 pub trait RuleMetadata {
     /// The rule's metadata.

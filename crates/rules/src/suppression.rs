@@ -13,7 +13,7 @@
 //! and BuildKit's comments are never reported: those tools read them too, and their rules
 //! may fire where ours stay silent.
 
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Tag};
 use crate::registry::{find_meta, RuleMeta};
 use plimsoll_parser::{Dockerfile, TextRange};
 
@@ -281,7 +281,9 @@ impl Suppressions {
                         vec![Edit::delete(removal_range(suppression, code))],
                     )
                 };
-                out.push(Diagnostic::new(rule, code.range, message).with_fix(fix));
+                let mut diagnostic = Diagnostic::new(rule, code.range, message).with_fix(fix);
+                diagnostic.add_tag(Tag::Unnecessary);
+                out.push(diagnostic);
             }
         }
         out

@@ -191,13 +191,7 @@ pub fn render(
     }
 }
 
-/// The documentation URL of a rule.
-pub fn rule_url(code: &str) -> String {
-    format!(
-        "https://github.com/plimsoll-dev/plimsoll/blob/main/docs/rules/{}.md",
-        code
-    )
-}
+pub use plimsoll_rules::registry::documentation_url as rule_url;
 
 #[cfg(test)]
 mod tests {

@@ -51,6 +51,23 @@ impl FsContext {
         &self.root
     }
 
+    /// The path of `file` inside the context, `/`-separated, as [`LintOptions::with_context`]
+    /// takes it; `None` when the file is outside the root or either cannot be resolved.
+    ///
+    /// [`LintOptions::with_context`]: crate::LintOptions::with_context
+    pub fn path_of(&self, file: &Path) -> Option<String> {
+        let file = std::fs::canonicalize(file).ok()?;
+        let root = std::fs::canonicalize(&self.root).ok()?;
+        let relative = file.strip_prefix(root).ok()?;
+        Some(
+            relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
+    }
+
     fn resolve(&self, path: &str) -> Option<PathBuf> {
         let mut out = self.root.clone();
         for part in path.split('/') {
