@@ -26,6 +26,15 @@ enum Command {
     Rules(rule_command::RulesArgs),
     /// Parse Dockerfiles and print their syntax tree.
     Parse(parse_command::ParseArgs),
+    /// Run the language server (LSP over standard input and output) for editors.
+    Server(ServerArgs),
+}
+
+#[derive(clap::Args)]
+struct ServerArgs {
+    /// Accepted for editors that pass it; standard input and output are the only transport.
+    #[arg(long)]
+    stdio: bool,
 }
 
 fn main() -> ExitCode {
@@ -35,5 +44,12 @@ fn main() -> ExitCode {
         Command::Rule(args) => rule_command::run_rule(&args),
         Command::Rules(args) => rule_command::run_rules(&args),
         Command::Parse(args) => parse_command::run(&args),
+        Command::Server(_) => match plimsoll_lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("plimsoll server: {error}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
