@@ -102,10 +102,7 @@ fn parse_threshold(value: &str) -> Result<Threshold, String> {
 /// that selects no rule is a usage error, so that a typo does not silently check nothing.
 fn parse_selector(value: &str) -> Result<String, String> {
     let selector = value.trim();
-    if plimsoll_rules::all_metas()
-        .iter()
-        .any(|meta| plimsoll_rules::settings::selects(selector, meta))
-    {
+    if plimsoll_rules::settings::selects_any(selector) {
         Ok(selector.to_string())
     } else {
         Err(format!(

@@ -202,7 +202,7 @@ impl SettingsFile {
         ];
         for (key, list) in lists {
             for selector in list.iter().flatten() {
-                if !all_metas().iter().any(|meta| selects(selector, meta)) {
+                if !selects_any(selector) {
                     out.push(format!("`{selector}` in `{key}` selects no rule"));
                 }
             }
@@ -370,13 +370,21 @@ pub fn selects(selector: &str, rule: &RuleMeta) -> bool {
     if selector.eq_ignore_ascii_case(rule.category.as_str()) {
         return true;
     }
-    // A code prefix: letters then at least one digit, e.g. `DL30`, `PL5`.
+    // A code prefix: the letters of a code (`DL`, `PL`: every hadolint rule, every Plimsoll
+    // rule), optionally followed by digits (`DL30`, `PL5`).
     let letters = selector.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let code_letters = rule.code.bytes().take_while(u8::is_ascii_alphabetic).count();
     letters > 0
-        && selector.len() > letters
+        && letters == code_letters
         && selector[letters..].bytes().all(|b| b.is_ascii_digit())
         && rule.code.len() >= selector.len()
         && rule.code[..selector.len()].eq_ignore_ascii_case(selector)
+}
+
+/// Whether `selector` selects at least one rule (a selector that selects none is most
+/// likely a typo).
+pub fn selects_any(selector: &str) -> bool {
+    all_metas().iter().any(|meta| selects(selector, meta))
 }
 
 #[cfg(test)]
@@ -520,6 +528,18 @@ nested = { list = [1, "a"] }
         assert!(!settings.fails_on(Severity::Info));
         settings.no_fail = true;
         assert!(!settings.fails_on(Severity::Error));
+    }
+
+    #[test]
+    fn code_prefixes_select_by_whole_letter_part() {
+        let dl3019 = crate::find_meta("DL3019").unwrap();
+        for selector in ["DL", "dl", "DL3", "DL3019", "ALL", "size"] {
+            assert!(selects(selector, dl3019), "{selector}");
+        }
+        for selector in ["D", "PL", "DL4", "DL30190"] {
+            assert!(!selects(selector, dl3019), "{selector}");
+        }
+        assert!(selects_any("PL") && !selects_any("P") && !selects_any("XY1"));
     }
 
     #[test]
