@@ -335,6 +335,16 @@ fn completion_of_instructions_flags_stages_variables_and_codes() {
     let codes = labels(&mut client, 8, 21);
     assert!(codes.contains(&"DL3019".to_string()) && codes.contains(&"PL501".to_string()));
     assert!(labels(&mut client, 9, 5).contains(&"build".to_string()));
+
+    let help = client.request("textDocument/signatureHelp", at(&uri, 6, 8));
+    assert!(help["signatures"][0]["label"]
+        .as_str()
+        .unwrap()
+        .starts_with("COPY [--from="));
+    assert!(help["signatures"][0]["documentation"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("`--from`"));
 }
 
 #[test]
@@ -563,4 +573,38 @@ fn close_clears_and_unknown_documents_answer_empty() {
     client.diagnostics(&uri, 3);
     assert!(client.is_running());
     assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn large_documents_are_linted_off_the_message_loop() {
+    let dir = workspace(&[]);
+    let mut client = start(dir.path());
+    let large_uri = file_uri(&dir.path().join("Large.Dockerfile"));
+    let padding =
+        "# padding line of a generated Dockerfile, long enough to matter\n".repeat(20_000);
+    let text = format!("FROM alpine:3.20\n{padding}RUN apk add curl\nUSER nobody\n");
+    assert!(text.len() > 1 << 20);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": large_uri, "languageId": "dockerfile", "version": 1, "text": text}}),
+    );
+    // Typing goes on while it is linted; only the last version's diagnostics count.
+    let last_line = 20_002;
+    for version in 2..=4 {
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": large_uri, "version": version},
+                   "contentChanges": [{"range": {"start": position(last_line, 11), "end": position(last_line, 11)}, "text": "x"}]}),
+        );
+    }
+    // Other documents are served meanwhile.
+    let small_uri = file_uri(&dir.path().join("Dockerfile"));
+    assert!(codes(&client.open(&small_uri, "FROM alpine\n")).contains(&"DL3006".to_string()));
+    let diagnostics = client.diagnostics(&large_uri, 4);
+    let apk = diagnostics
+        .iter()
+        .find(|d| d["code"] == "DL3019")
+        .expect("DL3019 in the large file");
+    assert_eq!(apk["range"]["start"]["line"], 20_001);
+    assert!(client.is_running());
 }

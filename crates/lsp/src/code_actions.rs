@@ -136,7 +136,8 @@ fn edit_with(
             ..Default::default()
         });
     }
-    if !created.is_empty() && !(request.support.create_files && request.support.document_changes) {
+    let can_create = request.support.create_files && request.support.document_changes;
+    if !created.is_empty() && !can_create {
         return None;
     }
     let mut operations = Vec::new();

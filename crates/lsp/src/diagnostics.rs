@@ -23,7 +23,7 @@ pub fn to_lsp_all(
         .iter()
         .map(|diagnostic| to_lsp(diagnostic, positions, uri))
         .collect();
-    if let Some(error) = &analysis.config_error {
+    if let Some(error) = &analysis.notice {
         // Shown at the top of the file so the user sees why the rules are the defaults.
         out.insert(
             0,

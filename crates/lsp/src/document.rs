@@ -1,9 +1,10 @@
 //! Open documents: their text, version, line index and latest analysis.
 
 use crate::position::Positions;
-use crate::settings::Workspace;
+use crate::settings::{Resolved, Workspace};
 use plimsoll_parser::line_index::{LineIndex, PositionEncoding};
 use plimsoll_rules::{lint, Diagnostic, FsContext, LintOptions, SemanticModel, Settings};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
@@ -40,8 +41,9 @@ pub struct Analysis {
     pub context: Option<FsContext>,
     /// The Dockerfile's path inside the context.
     pub dockerfile_in_context: Option<String>,
-    /// A configuration problem found while resolving the settings.
-    pub config_error: Option<String>,
+    /// Something to tell the user about this file: a configuration file that could not be
+    /// read, or an internal error.
+    pub notice: Option<String>,
 }
 
 impl Analysis {
@@ -106,7 +108,9 @@ impl Document {
             self.line_index = LineIndex::new(&self.text);
         }
         self.version = version;
-        self.analysis = None;
+        if !self.is_large() {
+            self.analysis = None;
+        }
     }
 
     /// Positions of this document's text.
@@ -114,16 +118,32 @@ impl Document {
         Positions::new(&self.line_index, encoding)
     }
 
-    /// The analysis of the current text, linting it first when needed.
+    /// Whether linting this document takes long enough to be done off the message loop.
+    pub fn is_large(&self) -> bool {
+        self.text.len() >= LARGE_DOCUMENT
+    }
+
+    /// The analysis of the current text, linting it first when needed. A large document
+    /// answers with its latest analysis, even of an older version, while a newer one is
+    /// being made in the background: stale positions are clamped, never trusted.
     pub fn analysis(&mut self, workspace: &mut Workspace) -> Arc<Analysis> {
         match &self.analysis {
-            Some(analysis) if analysis.version == self.version => analysis.clone(),
+            Some(analysis) if analysis.version == self.version || self.is_large() => {
+                analysis.clone()
+            }
             _ => {
-                let analysis = Arc::new(self.analyze(workspace));
+                let analysis = Arc::new(self.pending_analysis(workspace).run());
                 self.analysis = Some(analysis.clone());
                 analysis
             }
         }
+    }
+
+    /// Whether the stored analysis is of the current text.
+    pub fn is_analysed(&self) -> bool {
+        self.analysis
+            .as_ref()
+            .is_some_and(|a| a.version == self.version)
     }
 
     /// Drops the analysis (the settings or the build context changed).
@@ -131,29 +151,82 @@ impl Document {
         self.analysis = None;
     }
 
-    fn analyze(&self, workspace: &mut Workspace) -> Analysis {
-        let resolved = workspace.resolve(self.path.as_deref());
+    /// What linting the current text needs, to run elsewhere.
+    pub fn pending_analysis(&self, workspace: &mut Workspace) -> PendingAnalysis {
+        PendingAnalysis {
+            text: self.text.clone(),
+            version: self.version,
+            path: self.path.clone(),
+            resolved: workspace.resolve(self.path.as_deref()),
+        }
+    }
+
+    /// Keeps an analysis made elsewhere, unless a newer one is already kept.
+    pub fn store(&mut self, analysis: Arc<Analysis>) {
+        if self
+            .analysis
+            .as_ref()
+            .is_none_or(|kept| kept.version <= analysis.version)
+        {
+            self.analysis = Some(analysis);
+        }
+    }
+}
+
+/// Documents at least this long (bytes) are linted on a blocking thread.
+pub const LARGE_DOCUMENT: usize = 1 << 20;
+
+/// A lint to run: the text, its version, and the settings and context to use.
+pub struct PendingAnalysis {
+    text: String,
+    version: i32,
+    path: Option<PathBuf>,
+    resolved: Resolved,
+}
+
+impl PendingAnalysis {
+    /// Lints.
+    pub fn run(self) -> Analysis {
+        let resolved = self.resolved;
         let context = resolved.context_root.map(FsContext::new);
         let dockerfile_in_context = match (&context, &self.path) {
             (Some(context), Some(path)) => context.path_of(path),
             _ => None,
         };
-        let result = lint(
-            &self.text,
-            &lint_options(
-                &resolved.settings,
-                context.as_ref(),
-                dockerfile_in_context.as_deref(),
-            ),
+        let options = lint_options(
+            &resolved.settings,
+            context.as_ref(),
+            dockerfile_in_context.as_deref(),
         );
+        // A bug in a rule must cost the user that file's diagnostics, not the editor's
+        // server: the panic is caught and shown where the findings would be.
+        let (model, diagnostics, internal_error) =
+            match std::panic::catch_unwind(AssertUnwindSafe(|| lint(&self.text, &options))) {
+                Ok(result) => (result.model, result.diagnostics, None),
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    let model = SemanticModel::new(plimsoll_parser::parse(""));
+                    (
+                        model,
+                        Vec::new(),
+                        Some(format!(
+                            "internal error while checking this file, please report it: {message}"
+                        )),
+                    )
+                }
+            };
         Analysis {
             version: self.version,
-            model: result.model,
-            diagnostics: result.diagnostics,
+            model,
+            diagnostics,
             settings: resolved.settings,
             context,
             dockerfile_in_context,
-            config_error: resolved.error,
+            notice: resolved.error.or(internal_error),
         }
     }
 }

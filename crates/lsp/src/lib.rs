@@ -10,11 +10,13 @@ pub mod diagnostics;
 pub mod document;
 pub mod hover;
 pub mod instruction_docs;
+pub mod log;
 pub mod navigation;
 pub mod outline;
 pub mod position;
 pub mod server;
 pub mod settings;
+pub mod signature_help;
 pub mod symbols;
 
 use tokio::io::{AsyncRead, AsyncWrite};

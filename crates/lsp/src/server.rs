@@ -12,10 +12,12 @@ use crate::completion::{complete, CandidateKind};
 use crate::diagnostics::to_lsp_all;
 use crate::document::Document;
 use crate::hover;
+use crate::log;
 use crate::navigation;
 use crate::outline::{folds, outline, OutlineNode};
 use crate::position::{encoding_kind, negotiate, Positions};
 use crate::settings::{ClientSettings, Workspace};
+use crate::signature_help;
 use crate::symbols::SymbolTable;
 use plimsoll_parser::line_index::PositionEncoding;
 use std::collections::{HashMap, HashSet};
@@ -42,7 +44,9 @@ struct State {
     support: EditSupport,
     pulls_configuration: bool,
     watches_files: bool,
-    reported_config_errors: HashSet<String>,
+    reported_notices: HashSet<String>,
+    /// Large documents being linted on a blocking thread.
+    linting: HashSet<Uri>,
 }
 
 /// What to send after a document was (re)linted.
@@ -50,7 +54,7 @@ struct Publish {
     uri: Uri,
     version: i32,
     diagnostics: Vec<Diagnostic>,
-    config_error: Option<String>,
+    notice: Option<String>,
 }
 
 impl Backend {
@@ -65,7 +69,8 @@ impl Backend {
                 support: EditSupport::default(),
                 pulls_configuration: false,
                 watches_files: false,
-                reported_config_errors: HashSet::new(),
+                reported_notices: HashSet::new(),
+                linting: HashSet::new(),
             })),
         }
     }
@@ -77,9 +82,10 @@ impl Backend {
 
     async fn publish(&self, publish: Option<Publish>) {
         let Some(publish) = publish else { return };
-        if let Some(error) = publish.config_error {
-            let new = self.state().reported_config_errors.insert(error.clone());
+        if let Some(error) = publish.notice {
+            let new = self.state().reported_notices.insert(error.clone());
             if new {
+                log!(Warn, "{error}");
                 self.client
                     .show_message(MessageType::WARNING, format!("plimsoll: {error}"))
                     .await;
@@ -91,21 +97,94 @@ impl Backend {
     }
 
     async fn relint_all(&self) {
-        let publishes: Vec<Publish> = {
+        let uris: Vec<Uri> = {
             let mut state = self.state();
-            let uris: Vec<Uri> = state.documents.keys().cloned().collect();
             for document in state.documents.values_mut() {
                 document.invalidate();
             }
-            uris.iter().filter_map(|uri| state.lint(uri)).collect()
+            state.documents.keys().cloned().collect()
         };
-        for publish in publishes {
-            self.publish(Some(publish)).await;
+        for uri in uris {
+            self.lint_and_publish(uri).await;
         }
     }
 
+    /// Lints a document and publishes its diagnostics: at once, or on a blocking thread
+    /// for a large document, so that typing elsewhere stays responsive.
+    async fn lint_and_publish(&self, uri: Uri) {
+        let publish = {
+            let mut state = self.state();
+            match state.documents.get(&uri) {
+                None => None,
+                Some(document) if document.is_large() => {
+                    drop(state);
+                    self.lint_in_background(uri);
+                    return;
+                }
+                Some(_) => state.lint(&uri),
+            }
+        };
+        self.publish(publish).await;
+    }
+
+    fn lint_in_background(&self, uri: Uri) {
+        let pending = {
+            let mut state = self.state();
+            let State {
+                documents,
+                workspace,
+                linting,
+                ..
+            } = &mut *state;
+            let Some(document) = documents.get(&uri) else {
+                return;
+            };
+            if document.is_analysed() || !linting.insert(uri.clone()) {
+                // Done already, or running: the running lint checks the version when it ends.
+                return;
+            }
+            document.pending_analysis(workspace)
+        };
+        let backend = self.clone();
+        tokio::spawn(async move {
+            let analysis = tokio::task::spawn_blocking(move || pending.run()).await;
+            let (publish, again) = {
+                let mut state = backend.state();
+                state.linting.remove(&uri);
+                let encoding = state.encoding;
+                match (analysis, state.documents.get_mut(&uri)) {
+                    (Ok(analysis), Some(document)) => {
+                        let analysis = Arc::new(analysis);
+                        document.store(analysis.clone());
+                        if document.version == analysis.version {
+                            let publish = Publish {
+                                uri: uri.clone(),
+                                version: analysis.version,
+                                diagnostics: to_lsp_all(
+                                    &analysis,
+                                    document.positions(encoding),
+                                    &uri,
+                                ),
+                                notice: analysis.notice.clone(),
+                            };
+                            (Some(publish), false)
+                        } else {
+                            (None, true)
+                        }
+                    }
+                    _ => (None, false),
+                }
+            };
+            backend.publish(publish).await;
+            if again {
+                backend.lint_in_background(uri);
+            }
+        });
+    }
+
     async fn apply_client_settings(&self, value: &serde_json::Value) {
-        let (settings, problems) = ClientSettings::from_json(value);
+        let (settings, problems) = self.state().workspace.initial.updated(value);
+        log!(Info, "settings from the editor: {settings:?}");
         for problem in problems {
             self.client
                 .show_message(MessageType::WARNING, format!("plimsoll: {problem}"))
@@ -198,13 +277,22 @@ impl Backend {
 impl State {
     fn lint(&mut self, uri: &Uri) -> Option<Publish> {
         let document = self.documents.get_mut(uri)?;
+        let started = std::time::Instant::now();
         let analysis = document.analysis(&mut self.workspace);
+        log!(
+            Debug,
+            "{} v{}: {} findings in {:?}",
+            uri.as_str(),
+            document.version,
+            analysis.diagnostics.len(),
+            started.elapsed()
+        );
         let positions = Positions::new(&document.line_index, self.encoding);
         Some(Publish {
             uri: uri.clone(),
             version: document.version,
             diagnostics: to_lsp_all(&analysis, positions, uri),
-            config_error: analysis.config_error.clone(),
+            notice: analysis.notice.clone(),
         })
     }
 }
@@ -259,10 +347,24 @@ impl LanguageServer for Backend {
         if let Some(options) = &params.initialization_options {
             let (settings, problems) = ClientSettings::from_json(options);
             for problem in problems {
-                self.client.log_message(MessageType::WARNING, problem).await;
+                log!(Warn, "initializationOptions: {problem}");
+                self.client
+                    .show_message(MessageType::WARNING, format!("plimsoll: {problem}"))
+                    .await;
             }
-            self.state().workspace.client = settings;
+            let mut state = self.state();
+            state.workspace.initial = settings.clone();
+            state.workspace.client = settings;
         }
+        log!(
+            Info,
+            "plimsoll {} serving {}; position encoding {encoding:?}",
+            env!("CARGO_PKG_VERSION"),
+            params
+                .client_info
+                .as_ref()
+                .map_or("an editor", |c| c.name.as_str())
+        );
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(encoding_kind(encoding)),
@@ -298,6 +400,11 @@ impl LanguageServer for Backend {
                     work_done_progress_options: Default::default(),
                 })),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                signature_help_provider: Some(SignatureHelpOptions {
+                    trigger_characters: Some(vec![" ".to_string(), "=".to_string()]),
+                    retrigger_characters: Some(vec![",".to_string()]),
+                    work_done_progress_options: Default::default(),
+                }),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 ..Default::default()
             },
@@ -328,47 +435,35 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
-        let publish = {
-            let mut state = self.state();
-            let uri = item.uri.clone();
-            state.documents.insert(
-                uri.clone(),
-                Document::new(item.uri, item.language_id, item.text, item.version),
-            );
-            state.lint(&uri)
-        };
-        self.publish(publish).await;
+        let uri = item.uri.clone();
+        let document = Document::new(item.uri, item.language_id, item.text, item.version);
+        self.state().documents.insert(uri.clone(), document);
+        self.lint_and_publish(uri).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        let publish = {
+        {
             let mut state = self.state();
             let encoding = state.encoding;
-            match state.documents.get_mut(&uri) {
-                Some(document) => {
-                    document.apply_changes(
-                        params.text_document.version,
-                        params.content_changes,
-                        encoding,
-                    );
-                    state.lint(&uri)
-                }
-                None => None,
-            }
-        };
-        self.publish(publish).await;
+            let Some(document) = state.documents.get_mut(&uri) else {
+                return;
+            };
+            document.apply_changes(
+                params.text_document.version,
+                params.content_changes,
+                encoding,
+            );
+        }
+        self.lint_and_publish(uri).await;
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        let publish = {
-            let mut state = self.state();
-            if let Some(document) = state.documents.get_mut(&params.text_document.uri) {
-                document.invalidate();
-            }
-            state.lint(&params.text_document.uri)
-        };
-        self.publish(publish).await;
+        let uri = params.text_document.uri;
+        if let Some(document) = self.state().documents.get_mut(&uri) {
+            document.invalidate();
+        }
+        self.lint_and_publish(uri).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -573,6 +668,37 @@ impl LanguageServer for Backend {
             Some(Ok(edit)) => Ok(Some(edit)),
             Some(Err(message)) => Err(invalid_params(message)),
         }
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let at = params.text_document_position_params;
+        Ok(self
+            .with_document(&at.text_document.uri, |document, analysis, encoding| {
+                let offset = document.positions(encoding).offset(at.position);
+                let signature = signature_help::signature_help(analysis, offset)?;
+                let documentation = match &signature.flag {
+                    Some(flag) => format!("{flag}\n\n{}", signature.documentation),
+                    None => signature.documentation.clone(),
+                };
+                Some(SignatureHelp {
+                    signatures: signature
+                        .forms
+                        .into_iter()
+                        .map(|label| SignatureInformation {
+                            label,
+                            documentation: Some(Documentation::MarkupContent(MarkupContent {
+                                kind: MarkupKind::Markdown,
+                                value: documentation.clone(),
+                            })),
+                            parameters: None,
+                            active_parameter: None,
+                        })
+                        .collect(),
+                    active_signature: Some(signature.active_form),
+                    active_parameter: None,
+                })
+            })
+            .flatten())
     }
 
     async fn document_symbol(

@@ -12,7 +12,8 @@
 //! `.hadolint.yaml`) is read first, and the editor's keys apply over it the way the command
 //! line's options do.
 
-use plimsoll_rules::settings::{discover, ConfigError};
+use plimsoll_rules::find_meta;
+use plimsoll_rules::settings::{discover, selects_any, ConfigError};
 use plimsoll_rules::{Settings, Severity};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -41,8 +42,15 @@ impl ClientSettings {
     /// `plimsoll`. Returns the settings and what was wrong with the value (wrong keys are
     /// skipped, not fatal: an editor user with a typo still gets diagnostics).
     pub fn from_json(value: &Value) -> (ClientSettings, Vec<String>) {
+        ClientSettings::default().updated(value)
+    }
+
+    /// These settings with the keys `value` holds replaced: a key the editor does not send
+    /// keeps its value (editors answer `{}` when the user set nothing, which must not undo
+    /// the `initializationOptions`).
+    pub fn updated(&self, value: &Value) -> (ClientSettings, Vec<String>) {
         let section = value.get("plimsoll").unwrap_or(value);
-        let mut settings = ClientSettings::default();
+        let mut settings = self.clone();
         let mut problems = Vec::new();
         let Some(object) = section.as_object() else {
             if !section.is_null() {
@@ -52,11 +60,11 @@ impl ClientSettings {
         };
         for (key, value) in object {
             match key.as_str() {
-                "select" => settings.select = strings(key, value, &mut problems),
+                "select" => settings.select = selectors(key, value, &mut problems),
                 "extendSelect" | "extend-select" | "extend_select" => {
-                    settings.extend_select = strings(key, value, &mut problems)
+                    settings.extend_select = selectors(key, value, &mut problems)
                 }
-                "ignore" => settings.ignore = strings(key, value, &mut problems),
+                "ignore" => settings.ignore = selectors(key, value, &mut problems),
                 "severity" => settings.severity = severities(value, &mut problems),
                 "context" => settings.context = path(key, value, &mut problems),
                 "config" => settings.config = path(key, value, &mut problems),
@@ -67,6 +75,21 @@ impl ClientSettings {
         }
         (settings, problems)
     }
+}
+
+/// A list of rule selectors; one that selects no rule is reported and dropped.
+fn selectors(key: &str, value: &Value, problems: &mut Vec<String>) -> Vec<String> {
+    let mut list = strings(key, value, problems);
+    list.retain(|selector| {
+        let known = selects_any(selector);
+        if !known {
+            problems.push(format!(
+                "`{selector}` in `plimsoll.{key}` selects no rule (codes, names, prefixes such as `DL30`, categories or `ALL`)"
+            ));
+        }
+        known
+    });
+    list
 }
 
 fn strings(key: &str, value: &Value, problems: &mut Vec<String>) -> Vec<String> {
@@ -104,6 +127,9 @@ fn severities(value: &Value, problems: &mut Vec<String>) -> BTreeMap<String, Sev
         Value::Object(entries) => {
             for (code, level) in entries {
                 match level.as_str().and_then(Severity::parse) {
+                    Some(_) if find_meta(code).is_none() => {
+                        problems.push(format!("`plimsoll.severity` names `{code}`, which is no rule"))
+                    }
                     Some(severity) => {
                         out.insert(code.clone(), severity);
                     }
@@ -138,6 +164,8 @@ fn path(key: &str, value: &Value, problems: &mut Vec<String>) -> Option<String> 
 pub struct Workspace {
     /// The client's settings.
     pub client: ClientSettings,
+    /// The settings given at `initialize`, which later settings update.
+    pub initial: ClientSettings,
     /// The workspace folders, to resolve relative paths in the client's settings.
     pub folders: Vec<PathBuf>,
     discovered: HashMap<PathBuf, Arc<Discovered>>,
@@ -257,7 +285,7 @@ mod tests {
             "plimsoll": {
                 "select": ["DL", "PL5"],
                 "extendSelect": "PL504, PL401",
-                "ignore": ["DL3008", 3],
+                "ignore": ["DL3020", 3],
                 "severity": {"DL3019": "error", "DL3020": "loud"},
                 "context": "",
                 "colour": true,
@@ -266,10 +294,20 @@ mod tests {
         }));
         assert_eq!(settings.select, ["DL", "PL5"]);
         assert_eq!(settings.extend_select, ["PL504", "PL401"]);
-        assert_eq!(settings.ignore, ["DL3008"]);
+        assert_eq!(settings.ignore, ["DL3020"]);
         assert_eq!(settings.severity.get("DL3019"), Some(&Severity::Error));
         assert_eq!(settings.context, None);
         assert_eq!(problems.len(), 3, "{problems:?}");
+
+        let (updated, problems) =
+            settings.updated(&json!({"select": ["DL", "XX9"], "severity": {"NOPE": "error"}}));
+        assert_eq!(updated.select, ["DL"]);
+        assert_eq!(updated.ignore, ["DL3020"], "keys not sent are kept");
+        assert!(
+            updated.severity.is_empty(),
+            "a sent key replaces the old value"
+        );
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]

@@ -373,7 +373,11 @@ pub fn selects(selector: &str, rule: &RuleMeta) -> bool {
     // A code prefix: the letters of a code (`DL`, `PL`: every hadolint rule, every Plimsoll
     // rule), optionally followed by digits (`DL30`, `PL5`).
     let letters = selector.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let code_letters = rule.code.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let code_letters = rule
+        .code
+        .bytes()
+        .take_while(u8::is_ascii_alphabetic)
+        .count();
     letters > 0
         && letters == code_letters
         && selector[letters..].bytes().all(|b| b.is_ascii_digit())
