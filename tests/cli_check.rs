@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// A Dockerfile with one finding (DL3019, info) that `--fix` fixes.
-const APK: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER app\n";
+const APK: &str = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\n";
 /// `APK` fixed.
-const APK_FIXED: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\n";
+const APK_FIXED: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER app\n";
 /// A Dockerfile without findings.
 const CLEAN: &str = "FROM alpine:3.20\nUSER app\n";
 /// A Dockerfile with a warning (DL3025) that has no safe fix.
@@ -322,14 +322,14 @@ fn fix_rewrites_the_file() {
 fn fix_reports_what_is_left_and_exits_1_for_it() {
     let dir = project(&[(
         "Dockerfile",
-        "FROM alpine:3.20\nRUN apk add curl\nUSER app\nCMD echo hi\n",
+        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\n",
     )]);
     let out = plimsoll(dir.path(), &["check", "--fix", "--format", "json"]);
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(out.codes(), ["DL3025"]);
     assert_eq!(
         read(dir.path(), "Dockerfile"),
-        "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\nCMD echo hi\n"
+        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER app\nCMD echo hi\n"
     );
 }
 
@@ -337,14 +337,17 @@ fn fix_reports_what_is_left_and_exits_1_for_it() {
 fn fix_keeps_crlf_line_endings() {
     // The unsafe fixes insert whole lines (PL401 adds a user) and edit others (PL502).
     let dockerfile = "FROM golang:1.23.4 AS build\r\nWORKDIR /src\r\nCOPY . .\r\n\
-                      RUN go build -o /app .\r\nFROM alpine:3.20\r\nRUN apk add curl\r\n\
+                      RUN go build -o /app .\r\nFROM alpine:3.20\r\nRUN apk add curl=8.11.1-r0\r\n\
                       COPY --from=build /app /app\r\nCMD [\"/app\"]\r\n";
     let dir = project(&[("Dockerfile", dockerfile), (".dockerignore", ".git\n")]);
     let out = plimsoll(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
     assert_ne!(out.code, 2, "{out:?}");
     let fixed = read(dir.path(), "Dockerfile");
     assert_ne!(fixed, dockerfile);
-    assert!(fixed.contains("apk add --no-cache curl\r\n"), "{fixed:?}");
+    assert!(
+        fixed.contains("apk add --no-cache curl=8.11.1-r0\r\n"),
+        "{fixed:?}"
+    );
     assert!(fixed.contains("CGO_ENABLED=0"), "{fixed:?}");
     assert!(fixed.contains("USER "), "{fixed:?}");
     assert_eq!(
@@ -481,7 +484,7 @@ fn diff_prints_a_unified_diff() {
     let dir = project(&[("Dockerfile", APK), ("b/api.Dockerfile", APK)]);
     let out = plimsoll(dir.path(), &["check", "--diff"]);
     assert_eq!(out.code, 1, "{out:?}");
-    let hunk = "@@ -1,3 +1,3 @@\n FROM alpine:3.20\n-RUN apk add curl\n+RUN apk add --no-cache curl\n USER app\n";
+    let hunk = "@@ -1,3 +1,3 @@\n FROM alpine:3.20\n-RUN apk add curl=8.11.1-r0\n+RUN apk add --no-cache curl=8.11.1-r0\n USER app\n";
     assert_eq!(
         out.stdout,
         format!(
@@ -508,7 +511,7 @@ fn stdin_is_named_dash() {
 
 #[test]
 fn stdin_filename_names_it_and_gives_its_context_and_configuration() {
-    let copy_all = "FROM alpine:3.20\nRUN apk add curl\nCOPY . /app\nUSER app\n";
+    let copy_all = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nCOPY . /app\nUSER app\n";
     let dir = project(&[("svc/main.go", "package main\n")]);
     let args = [
         "check",
@@ -562,12 +565,12 @@ fn fixing_stdin_prints_the_fixed_text_and_reports_on_stderr() {
             "report.json",
             "-",
         ],
-        "FROM alpine:3.20\nRUN apk add curl\nUSER app\nCMD echo hi\n",
+        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\n",
     );
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(
         out.stdout,
-        "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\nCMD echo hi\n"
+        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER app\nCMD echo hi\n"
     );
     assert!(read(dir.path(), "report.json").contains("DL3025"));
 }
@@ -575,7 +578,7 @@ fn fixing_stdin_prints_the_fixed_text_and_reports_on_stderr() {
 #[test]
 fn fixing_stdin_writes_no_file() {
     let dir = project(&[("svc/Dockerfile", CLEAN)]);
-    let dockerfile = "FROM alpine:3.20\nRUN apk add curl\nCOPY . /app\nUSER app\n";
+    let dockerfile = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nCOPY . /app\nUSER app\n";
     let out = plimsoll_stdin(
         dir.path(),
         &["check", "--fix", "-", "--stdin-filename", "svc/Dockerfile"],
@@ -584,7 +587,7 @@ fn fixing_stdin_writes_no_file() {
     assert_ne!(out.code, 2, "{out:?}");
     assert_eq!(
         out.stdout,
-        "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY . /app\nUSER app\n"
+        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nCOPY . /app\nUSER app\n"
     );
     assert_eq!(read(dir.path(), "svc/Dockerfile"), CLEAN);
     assert!(!dir.path().join("svc/.dockerignore").exists());
@@ -597,7 +600,8 @@ fn diff_of_stdin() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.starts_with("--- a/-\n+++ b/-\n"), "{out:?}");
     assert!(
-        out.stdout.contains("+RUN apk add --no-cache curl\n"),
+        out.stdout
+            .contains("+RUN apk add --no-cache curl=8.11.1-r0\n"),
         "{out:?}"
     );
 }
@@ -693,7 +697,7 @@ fn plimsoll_toml_is_found_upward() {
         ("plimsoll.toml", "ignore = [\"DL3019\"]\n"),
         (
             "a/b/Dockerfile",
-            "FROM alpine:3.20\nRUN apk add curl\nUSER app\nCMD echo hi\n",
+            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\n",
         ),
         // A hadolint file nearer the Dockerfile does not count beside a plimsoll.toml.
         ("a/.hadolint.yaml", "ignored: [DL3025]\n"),
@@ -730,7 +734,8 @@ fn each_dockerfile_gets_its_own_configuration() {
 
 #[test]
 fn hadolint_yaml_is_honoured() {
-    let dockerfile = "FROM alpine:3.20\nRUN apk add curl\nUSER app\nCMD echo hi\nADD a.txt /a\n";
+    let dockerfile =
+        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\nADD a.txt /a\n";
     let dir = project(&[
         ("Dockerfile", dockerfile),
         ("a.txt", "a"),
@@ -761,7 +766,7 @@ fn config_option_replaces_discovery() {
     let dir = project(&[
         (
             "Dockerfile",
-            "FROM alpine:3.20\nRUN apk add curl\nUSER app\nCMD echo hi\n",
+            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\n",
         ),
         ("plimsoll.toml", "ignore = [\"DL3019\"]\n"),
         ("ci/strict.toml", "ignore = [\"DL3025\"]\n"),
@@ -800,7 +805,7 @@ fn isolated_ignores_a_broken_configuration() {
 fn suppression_comments() {
     let dir = project(&[(
         "Dockerfile",
-        "FROM alpine:3.20\n# hadolint ignore=DL3019\nRUN apk add curl\n\
+        "FROM alpine:3.20\n# hadolint ignore=DL3019\nRUN apk add curl=8.11.1-r0\n\
          # plimsoll ignore=DL3025\nCMD echo hi\n# plimsoll ignore=DL3020\nUSER app\n",
     )]);
     let out = plimsoll(dir.path(), &["check", "--format", "json"]);
@@ -824,7 +829,7 @@ fn suppression_comments() {
 #[test]
 fn select_ignore_and_extend_select() {
     let dockerfile = "FROM golang:1.23.4 AS build\nRUN go build -o /app .\nFROM alpine:3.20\n\
-                      RUN apk add curl\nCOPY --from=build /app /app\nUSER app\nCMD /app\n";
+                      RUN apk add curl=8.11.1-r0\nCOPY --from=build /app /app\nUSER app\nCMD /app\n";
     let dir = project(&[("Dockerfile", dockerfile)]);
     let codes = |args: &[&str]| {
         let mut all = vec!["check", "--format", "json"];
@@ -936,7 +941,7 @@ fn statistics() {
     let dir = project(&[
         (
             "Dockerfile",
-            "FROM alpine:3.20\nRUN apk add curl\nRUN apk add git\nUSER app\nCMD echo hi\n",
+            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nRUN apk add git=2.47.1-r0\nUSER app\nCMD echo hi\n",
         ),
         ("b/Dockerfile", APK),
     ]);
@@ -944,7 +949,7 @@ fn statistics() {
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(
         out.stdout,
-        "     3  DL3019  apk-add-without-no-cache  (3 fixable)\n     1  DL3025  json-args-recommended\n"
+        "     3  DL3019  apk-add-without-no-cache  (3 fixable)\n     1  DL3025  json-args-recommended\n     1  DL3059  consecutive-run\n"
     );
 }
 
@@ -1011,7 +1016,7 @@ fn colours() {
 #[test]
 fn invalid_utf8_is_reported_and_never_rewritten() {
     let dir = project(&[("b/Dockerfile", APK)]);
-    let bytes = b"FROM alpine:3.20\nRUN apk add \xff\xfe curl\nUSER app\n";
+    let bytes = b"FROM alpine:3.20\nRUN apk add curl=8.11.1-r0 # \xff\xfe\nUSER app\n";
     write(dir.path(), "a/Dockerfile", bytes);
     let out = plimsoll(dir.path(), &["check", "--format", "json"]);
     assert_eq!(out.code, 1, "{out:?}");

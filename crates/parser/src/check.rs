@@ -731,8 +731,15 @@ fn suggest<'o>(
     best
 }
 
-/// Levenshtein distance over characters, every edit costing 1.
-fn levenshtein(a: &str, b: &str) -> usize {
+/// The Levenshtein distance between two strings, counted in characters (insertions,
+/// deletions and substitutions all cost 1), as BuildKit's "did you mean" suggestions
+/// compute it.
+///
+/// ```
+/// assert_eq!(plimsoll_parser::levenshtein("interva", "interval"), 1);
+/// assert_eq!(plimsoll_parser::levenshtein("构建", "构件"), 1);
+/// ```
+pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

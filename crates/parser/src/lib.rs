@@ -33,7 +33,7 @@ pub mod shell;
 pub mod syntax;
 pub mod text;
 
-pub use check::flags_of;
+pub use check::{flags_of, levenshtein};
 pub use diagnostic::{SyntaxCode, SyntaxDiagnostic};
 pub use parse::parse;
 pub use syntax::{

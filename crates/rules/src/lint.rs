@@ -8,7 +8,7 @@ use crate::model::SemanticModel;
 use crate::registry::{Rule, RuleMeta, REGISTRY};
 use crate::rules::meta::UnusedSuppression;
 use crate::rules::syntax::syntax_meta;
-use crate::settings::Settings;
+use crate::settings::{selects, Settings};
 use crate::suppression::{is_buildkit_check, Suppressions};
 use plimsoll_parser::{Instruction, TextRange};
 
@@ -22,6 +22,10 @@ pub struct LintOptions<'a> {
     /// The Dockerfile's path relative to the context root (to find
     /// `<Dockerfile>.dockerignore` and to know the Dockerfile is itself sent).
     pub dockerfile: Option<&'a str>,
+    /// BuildKit's `BUILDKIT_DOCKERFILE_CHECK` build argument (`skip=…;error=…;
+    /// experimental=…`): check settings that replace the file's `# check=` directive, as
+    /// `docker build --build-arg BUILDKIT_DOCKERFILE_CHECK=…` does.
+    pub buildkit_check: Option<&'a str>,
 }
 
 impl<'a> LintOptions<'a> {
@@ -31,7 +35,14 @@ impl<'a> LintOptions<'a> {
             settings,
             context: None,
             dockerfile: None,
+            buildkit_check: None,
         }
+    }
+
+    /// The same options with BuildKit's `BUILDKIT_DOCKERFILE_CHECK` build argument.
+    pub fn with_buildkit_check(mut self, check: &'a str) -> LintOptions<'a> {
+        self.buildkit_check = Some(check);
+        self
     }
 
     /// The same options with a build context and the Dockerfile's path in it.
@@ -82,10 +93,37 @@ pub fn lint_model(
         .context
         .map(|context| ContextView::new(context, options.dockerfile));
     let registry = &*REGISTRY;
+    let stage_ranges: Vec<TextRange> = model
+        .stages
+        .iter()
+        .map(|stage| {
+            let first = model.instruction(stage.instructions.start).range;
+            let last = model.instruction(stage.instructions.end - 1).range;
+            first.cover(last)
+        })
+        .collect();
+    // BuildKit's `error=` and `experimental=` are settings, not ignores: read even when
+    // inline ignores are off.
+    let mut suppressions = Suppressions::collect_with_check(
+        &model.file,
+        source,
+        &stage_ranges,
+        options.buildkit_check,
+    );
+    if !settings.honor_inline_ignores {
+        suppressions.list.clear();
+    }
+    // An experimental BuildKit check runs where `# check=experimental=…` names it, unless
+    // the settings ignore it.
+    let by_experiment = |meta: &RuleMeta| {
+        !settings.is_enabled(meta)
+            && suppressions.enables_experimental(meta)
+            && !settings.ignore.iter().any(|s| selects(s, meta))
+    };
     let enabled: Vec<bool> = registry
         .rules
         .iter()
-        .map(|rule| settings.is_enabled(rule.meta()))
+        .map(|rule| settings.is_enabled(rule.meta()) || by_experiment(rule.meta()))
         .collect();
 
     let mut checker = Checker {
@@ -134,27 +172,22 @@ pub fn lint_model(
     }
 
     let mut found = checker.diagnostics;
+    found.retain(|diagnostic| {
+        crate::registry::find_meta(diagnostic.code).is_none_or(|meta| {
+            !by_experiment(meta) || suppressions.experimental_at(meta, diagnostic.range.start)
+        })
+    });
     for syntax in &model.file.diagnostics {
         let meta = syntax_meta(syntax.code);
         if settings.is_enabled(meta) {
-            found.push(Diagnostic::new(meta, syntax.range, syntax.message.clone()));
+            let fix = crate::rules::syntax::suggestion(&model.file, source, syntax);
+            found.push(Diagnostic {
+                fix,
+                ..Diagnostic::new(meta, syntax.range, syntax.message.clone())
+            });
         }
     }
 
-    let stage_ranges: Vec<TextRange> = model
-        .stages
-        .iter()
-        .map(|stage| {
-            let first = model.instruction(stage.instructions.start).range;
-            let last = model.instruction(stage.instructions.end - 1).range;
-            first.cover(last)
-        })
-        .collect();
-    let mut suppressions = if settings.honor_inline_ignores {
-        Suppressions::collect(&model.file, source, &stage_ranges)
-    } else {
-        Suppressions::default()
-    };
     found.retain(|diagnostic| !suppressions.suppresses(diagnostic));
     for diagnostic in &mut found {
         if let Some(meta) = crate::registry::find_meta(diagnostic.code) {

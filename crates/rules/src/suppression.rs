@@ -7,6 +7,11 @@
 //! - `# plimsoll global ignore=…` and `# hadolint global ignore=…`: the whole file;
 //! - BuildKit's `# check=skip=NAME[,NAME…]` parser directive (the whole file, `all` for
 //!   every check), and the same comment right above an instruction (that instruction).
+//!   BuildKit's `BUILDKIT_DOCKERFILE_CHECK` build argument
+//!   ([`LintOptions::buildkit_check`](crate::LintOptions::buildkit_check)) replaces the
+//!   directive. As in BuildKit, `skip` never hides an experimental check (one that is off by
+//!   default): `# check=experimental=NAME[,NAME…]` (or `all`) turns those on instead, for
+//!   the file or, above an instruction, for that instruction.
 //!
 //! Codes are matched by code, kebab-case name or alias. A Plimsoll suppression that hides
 //! nothing, or names no known rule, is reported by `unused-suppression` (PL001). hadolint's
@@ -65,25 +70,53 @@ pub struct Suppression {
     pub all: bool,
 }
 
-/// BuildKit's `check=error=true`: BuildKit-named checks are raised to errors.
+/// BuildKit's `check=experimental=…`: experimental checks turned on.
+#[derive(Clone, Debug)]
+pub struct Experimental {
+    /// What it covers: the file, or the instruction below the comment.
+    pub scope: Scope,
+    /// The check names, as written.
+    pub names: Vec<String>,
+    /// Whether it is `experimental=all`.
+    pub all: bool,
+}
+
+/// The suppressions of a file, and BuildKit's other check settings: `error=true` raises
+/// BuildKit-named checks to errors, `experimental=` turns experimental checks on.
 #[derive(Clone, Debug, Default)]
 pub struct Suppressions {
     /// Every suppression of the file.
     pub list: Vec<Suppression>,
     /// Whether `# check=error=true` is set.
     pub checks_are_errors: bool,
+    /// The `experimental=` settings.
+    pub experimental: Vec<Experimental>,
 }
 
 impl Suppressions {
     /// Finds the suppression comments of `file`; `stage_ranges` are the ranges of the build
     /// stages (FROM to the end of the stage's last instruction).
     pub fn collect(file: &Dockerfile, source: &str, stage_ranges: &[TextRange]) -> Suppressions {
+        Suppressions::collect_with_check(file, source, stage_ranges, None)
+    }
+
+    /// [`Suppressions::collect`], with BuildKit's `BUILDKIT_DOCKERFILE_CHECK` build argument
+    /// (`skip=…;error=…;experimental=…`), which replaces the file's `# check=` directive when
+    /// given. Its codes have empty ranges at the start of the file.
+    pub fn collect_with_check(
+        file: &Dockerfile,
+        source: &str,
+        stage_ranges: &[TextRange],
+        check_override: Option<&str>,
+    ) -> Suppressions {
         let mut out = Suppressions::default();
-        if let Some(check) = file.directive("check") {
+        if let Some(value) = check_override {
+            out.read_check(value, None, Scope::File, TextRange::empty(0));
+        } else if let Some(check) = file.directive("check") {
             let value_start = check.value_range.start;
             out.read_check(
                 &check.value,
-                value_start,
+                Some(value_start),
                 Scope::File,
                 line_of(source, check.range),
             );
@@ -114,7 +147,7 @@ impl Suppressions {
                 );
             } else if let Some(value) = trimmed.strip_prefix("check=") {
                 if let Some(instruction) = next() {
-                    out.read_check(value, at + 6, Scope::Range(instruction), line);
+                    out.read_check(value, Some(at + 6), Scope::Range(instruction), line);
                 }
             }
         }
@@ -179,8 +212,10 @@ impl Suppressions {
         });
     }
 
-    fn read_check(&mut self, value: &str, start: u32, scope: Scope, line: TextRange) {
-        let mut offset = start;
+    /// Reads a `check=` value written at `start` (`None`: not in the file, the codes get
+    /// empty ranges at its start).
+    fn read_check(&mut self, value: &str, start: Option<u32>, scope: Scope, line: TextRange) {
+        let mut offset = start.unwrap_or(0);
         for part in value.split(';') {
             let trimmed = part.trim_start();
             let part_start = offset + (part.len() - trimmed.len()) as u32;
@@ -188,15 +223,28 @@ impl Suppressions {
             let Some((key, val)) = trimmed.split_once('=') else {
                 continue;
             };
+            let mut codes = split_codes(val, part_start + key.len() as u32 + 1);
+            if start.is_none() {
+                for code in &mut codes {
+                    code.range = TextRange::empty(0);
+                }
+            }
             match key.trim() {
                 "skip" => {
-                    let codes = split_codes(val, part_start + key.len() as u32 + 1);
                     let all = codes.iter().any(|c| c.name.eq_ignore_ascii_case("all"));
                     self.list.push(Suppression {
                         dialect: Dialect::BuildKit,
                         scope,
                         line_range: line,
                         codes,
+                        all,
+                    });
+                }
+                "experimental" => {
+                    let all = codes.iter().any(|c| c.name.eq_ignore_ascii_case("all"));
+                    self.experimental.push(Experimental {
+                        scope,
+                        names: codes.into_iter().map(|c| c.name).collect(),
                         all,
                     });
                 }
@@ -222,6 +270,11 @@ impl Suppressions {
             if !in_scope {
                 continue;
             }
+            // BuildKit's `skip` leaves experimental checks alone: `experimental=` alone
+            // decides whether they run.
+            if suppression.dialect == Dialect::BuildKit && is_experimental_check(meta) {
+                continue;
+            }
             if suppression.all {
                 // BuildKit's `skip=all` covers BuildKit's checks only.
                 if is_buildkit_check(meta) {
@@ -230,7 +283,9 @@ impl Suppressions {
                 continue;
             }
             for code in &mut suppression.codes {
-                if code.rule.is_some_and(|rule| rule.code == meta.code) {
+                // By name rather than through `code.rule`: an alias may name several rules
+                // (`MultipleInstructionsDisallowed`).
+                if code.rule.is_some() && meta.is_named(&code.name) {
                     code.used = true;
                     hidden = true;
                 }
@@ -292,9 +347,47 @@ impl Suppressions {
 
 /// Whether a rule is one of BuildKit's build checks (it has a BuildKit check name as alias).
 pub fn is_buildkit_check(meta: &RuleMeta) -> bool {
-    meta.aliases
-        .iter()
-        .any(|alias| alias.starts_with(|c: char| c.is_ascii_uppercase()))
+    buildkit_name(meta).is_some()
+}
+
+/// The BuildKit check name of a rule: its alias that starts with an uppercase letter and is
+/// in CamelCase (`JSONArgsRecommended`; a hadolint code such as `DL3061` is not one).
+pub fn buildkit_name(meta: &RuleMeta) -> Option<&'static str> {
+    meta.aliases.iter().copied().find(|alias| {
+        alias.starts_with(|c: char| c.is_ascii_uppercase())
+            && alias.bytes().any(|b| b.is_ascii_lowercase())
+    })
+}
+
+/// Whether a rule is one of BuildKit's experimental checks: a BuildKit check that is off by
+/// default. `# check=experimental=…` turns it on; `# check=skip=…` does not apply to it.
+pub fn is_experimental_check(meta: &RuleMeta) -> bool {
+    is_buildkit_check(meta) && !meta.enabled_by_default
+}
+
+impl Suppressions {
+    /// Whether `experimental=` names `meta` somewhere in the file (an experimental check
+    /// only).
+    pub fn enables_experimental(&self, meta: &RuleMeta) -> bool {
+        is_experimental_check(meta)
+            && self
+                .experimental
+                .iter()
+                .any(|entry| entry.all || entry.names.iter().any(|name| meta.is_named(name)))
+    }
+
+    /// Whether `experimental=` turns `meta` on at `offset`: for the whole file, or for the
+    /// instruction there.
+    pub fn experimental_at(&self, meta: &RuleMeta, offset: u32) -> bool {
+        is_experimental_check(meta)
+            && self.experimental.iter().any(|entry| {
+                let in_scope = match entry.scope {
+                    Scope::File => true,
+                    Scope::Range(range) => range.contains(offset),
+                };
+                in_scope && (entry.all || entry.names.iter().any(|name| meta.is_named(name)))
+            })
+    }
 }
 
 /// The range to delete to remove one code of a list and one comma next to it.

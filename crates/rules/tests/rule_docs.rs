@@ -5,22 +5,27 @@
 //! Examples are fenced blocks in the rule's doc comment: ```` ```dockerfile invalid ```` and
 //! ```` ```dockerfile valid ````. A ```` ```context ```` block before them gives the build
 //! context they are linted in: one file per line, `path` (empty file) or `path: content`
-//! (`\n` in the content is a line break).
+//! (`\n` in the content is a line break). A ```` ```toml ```` block before them is the
+//! `plimsoll.toml` they are linted with (for rules that need a setting, such as trusted
+//! registries).
 
 mod support;
 
-use plimsoll_rules::{all_metas, all_rules, Category, MemoryContext};
+use plimsoll_rules::settings::SettingsFile;
+use plimsoll_rules::{all_metas, all_rules, Category, MemoryContext, Settings};
 use std::collections::HashSet;
 
 struct Example {
     valid: bool,
     code: String,
     context: Option<MemoryContext>,
+    settings: Settings,
 }
 
 fn examples(doc: &str) -> Vec<Example> {
     let mut out = Vec::new();
     let mut context: Option<MemoryContext> = None;
+    let mut settings = Settings::default();
     let mut lines = doc.lines();
     while let Some(line) = lines.next() {
         let Some(info) = line.trim().strip_prefix("```") else {
@@ -47,10 +52,16 @@ fn examples(doc: &str) -> Vec<Example> {
                 }
                 context = Some(files);
             }
+            "toml" => {
+                let file = SettingsFile::from_toml(&body, std::path::Path::new("plimsoll.toml"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                settings = Settings::default().merged(file);
+            }
             "dockerfile invalid" | "dockerfile valid" => out.push(Example {
                 valid: info.trim().ends_with(" valid"),
                 code: body,
                 context: context.clone(),
+                settings: settings.clone(),
             }),
             _ => {}
         }
@@ -79,6 +90,7 @@ fn every_rule_is_documented_with_the_four_sections() {
 #[test]
 fn codes_names_and_aliases_are_unique_and_well_formed() {
     let mut seen = HashSet::new();
+    let mut shared_aliases: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
     for meta in all_metas() {
         let code_ok = (meta.code.starts_with("PL") || meta.code.starts_with("DL"))
             && meta.code.len() >= 5
@@ -92,22 +104,37 @@ fn codes_names_and_aliases_are_unique_and_well_formed() {
             meta.code,
             meta.name
         );
+        // PL100–PL119 are the parser's syntax errors; PL120–PL149 are rules about what
+        // BuildKit accepts when it parses but rejects or misreads when it builds.
         if meta.category != Category::Syntax {
             assert!(
-                meta.code.starts_with("DL") || !meta.code.starts_with("PL1"),
+                meta.code.starts_with("DL")
+                    || !meta.code.starts_with("PL1")
+                    || ("PL120".."PL150").contains(&meta.code),
                 "{}",
                 meta.code
             );
         }
-        for key in std::iter::once(meta.code)
-            .chain(std::iter::once(meta.name))
-            .chain(meta.aliases.iter().copied())
-        {
+        for key in std::iter::once(meta.code).chain(std::iter::once(meta.name)) {
             assert!(
                 seen.insert(key.to_ascii_lowercase()),
                 "`{key}` is used twice"
             );
         }
+        for alias in meta.aliases {
+            shared_aliases
+                .entry(alias.to_ascii_lowercase())
+                .or_default()
+                .push(meta.code);
+        }
+    }
+    // One BuildKit check may be several rules (`MultipleInstructionsDisallowed` is DL3012,
+    // DL4003 and DL4004): an alias may be shared, but never be another rule's code or name.
+    for (alias, codes) in &shared_aliases {
+        assert!(
+            !seen.contains(alias),
+            "alias `{alias}` of {codes:?} is a code or name"
+        );
     }
 }
 
@@ -121,7 +148,8 @@ fn documented_examples_hold() {
                 .context
                 .as_ref()
                 .map(|c| c as &dyn plimsoll_rules::BuildContext);
-            let found = support::findings(meta, &example.code, context);
+            let found =
+                support::findings_with(meta, &example.code, context, example.settings.clone());
             if example.valid {
                 assert!(
                     found.is_empty(),
@@ -137,7 +165,7 @@ fn documented_examples_hold() {
                     meta.code,
                     example.code
                 );
-                support::check_fixes(meta, &example.code, context);
+                support::check_fixes_with(meta, &example.code, context, example.settings.clone());
             }
             checked += 1;
         }

@@ -2,13 +2,15 @@
 //! and the snapshot shows the findings under their lines and the text after fixing.
 //!
 //! A fixture is `<case>.Dockerfile` (no build context) or a directory `<case>/` holding a
-//! `Dockerfile` and the build context around it.
+//! `Dockerfile` and the build context around it; a configuration file there
+//! (`plimsoll.toml`, `.hadolint.yaml`) gives the settings.
 //!
 //! `PLIMSOLL_FIXTURES=DL3019,PL301` limits the run to those rules.
 
 mod support;
 
-use plimsoll_rules::{find_meta, BuildContext, FsContext};
+use plimsoll_rules::settings::discover::discover_until;
+use plimsoll_rules::{find_meta, BuildContext, FsContext, Settings};
 use std::path::Path;
 
 #[test]
@@ -48,8 +50,15 @@ fn rule_fixtures() {
             };
             let source = std::fs::read_to_string(&dockerfile).unwrap();
             let context_ref = context.as_ref().map(|c| c as &dyn BuildContext);
-            let found = support::findings(meta, &source, context_ref);
-            let (fixed, created) = support::check_fixes(meta, &source, context_ref);
+            let base = match case.is_dir() {
+                true => discover_until(&case, Some(&case))
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .map(|config| config.settings())
+                    .unwrap_or_default(),
+                false => Settings::default(),
+            };
+            let found = support::findings_with(meta, &source, context_ref, base.clone());
+            let (fixed, created) = support::check_fixes_with(meta, &source, context_ref, base);
             let mut snapshot = support::render(&source, &found);
             if found.is_empty() {
                 snapshot.push_str("(no findings)\n");

@@ -4,11 +4,11 @@
 //! | --- | --- |
 //! | `ignored: [DL3008, …]` | `ignore` |
 //! | `override: {error: […], warning: […], info: […], style: […]}` | `severity` (a code listed under several levels gets the most severe) |
-//! | `trustedRegistries: [..]` (or one string) | `trusted-registries` |
+//! | `trustedRegistries: [..]` (or one string) | `trusted-registries` (DL3026; `*`, `*.host` and `host*` match as in hadolint) |
 //! | `failure-threshold: error\|warning\|info\|style` | `failure-threshold` |
 //! | `failure-threshold: ignore\|none` | `failure-threshold = "style"`: in hadolint every finding is at or above that level, so any finding fails |
 //! | `no-fail: true` | `no-fail` (findings never fail the run) |
-//! | `label-schema: {name: type}` | `label-schema` |
+//! | `label-schema: {name: kind}` | `label-schema` (DL3049–DL3058; kinds `text`, `url`, `semver`, `hash`, `rfc3339`, `spdx`, `email`; another kind is an error, as in hadolint) |
 //! | `strict-labels: bool` | `strict-labels` |
 //! | `disable-ignore-pragma: true` | `honor-inline-ignores = false` |
 //!
@@ -18,6 +18,7 @@
 
 use super::{all_metas, selects, ConfigError, SettingsFile};
 use crate::diagnostic::Severity;
+use crate::rules::helpers::labels::LabelKind;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -103,7 +104,7 @@ pub fn from_yaml(text: &str, path: &Path) -> Result<HadolintFile, ConfigError> {
                 })?);
             }
             "label-schema" => {
-                file.label_schema = Some(reader.string_map(value, "`label-schema`")?);
+                file.label_schema = Some(reader.label_schema(value)?);
             }
             "strict-labels" => file.strict_labels = Some(reader.boolean(value, &name)?),
             "no-fail" => file.no_fail = Some(reader.boolean(value, &name)?),
@@ -227,6 +228,29 @@ impl Reader<'_> {
                 Ok((key, value))
             })
             .collect()
+    }
+
+    /// `label-schema:` as label names and kinds; an unknown kind is an error, as in
+    /// hadolint.
+    fn label_schema(&self, node: &MarkedYaml<'_>) -> Result<BTreeMap<String, String>, ConfigError> {
+        let schema = self.string_map(node, "`label-schema`")?;
+        let YamlData::Mapping(map) = &node.data else {
+            return Ok(schema);
+        };
+        for (key, value) in map {
+            let kind = self.string(value, "a label kind")?;
+            if LabelKind::parse(&kind).is_none() {
+                let label = self.string(key, "a label name")?;
+                return Err(self.error(
+                    value,
+                    format!(
+                        "invalid kind `{kind}` for label `{label}` in `label-schema`: expected {}",
+                        LabelKind::NAMES
+                    ),
+                ));
+            }
+        }
+        Ok(schema)
     }
 
     /// `override:` as severity overrides; a code listed at several levels gets the most
@@ -358,6 +382,18 @@ mod tests {
         assert_eq!(settings.honor_inline_ignores, Some(false));
         let on = read("disable-ignore-pragma: false\n");
         assert_eq!(on.settings.honor_inline_ignores, Some(true));
+    }
+
+    #[test]
+    fn label_kinds_are_checked() {
+        let file = read(
+            "label-schema:\n  a: url\n  b: spdx\n  c: hash\n  d: rfc3339\n  e: email\n  f: \"\"\n",
+        );
+        assert_eq!(file.settings.label_schema.unwrap().len(), 6);
+        let e = error("label-schema:\n  version: version\n");
+        assert_eq!((e.line, e.column), (Some(2), Some(12)));
+        let expected = "invalid kind `version` for label `version`";
+        assert!(e.message.contains(expected), "{}", e.message);
     }
 
     #[test]

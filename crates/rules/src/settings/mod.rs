@@ -87,6 +87,9 @@ impl Default for Settings {
 ///
 /// [rules.PL501]
 /// allow-minor = true
+///
+/// [rules.DL3026]                  # wins over the top-level `trusted-registries` for DL3026
+/// trusted-registries = ["registry.example.com", "*.mirror.example.com"]
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -110,7 +113,9 @@ pub struct SettingsFile {
     pub honor_inline_ignores: Option<bool>,
     /// See [`Settings::trusted_registries`].
     pub trusted_registries: Option<Vec<String>>,
-    /// See [`Settings::label_schema`].
+    /// See [`Settings::label_schema`]. Kinds are `text`, `url`, `semver`, `hash`,
+    /// `rfc3339`, `spdx` or `email`.
+    #[serde(default, deserialize_with = "label_schema")]
     pub label_schema: Option<BTreeMap<String, String>>,
     /// See [`Settings::strict_labels`].
     pub strict_labels: Option<bool>,
@@ -268,6 +273,21 @@ fn severity_map<'de, D: Deserializer<'de>>(
 ) -> Result<Option<BTreeMap<String, Severity>>, D::Error> {
     let map = BTreeMap::<String, SeverityName>::deserialize(deserializer)?;
     Ok(Some(map.into_iter().map(|(k, v)| (k, v.0)).collect()))
+}
+
+fn label_schema<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let schema = BTreeMap::<String, String>::deserialize(deserializer)?;
+    for (label, kind) in &schema {
+        if crate::rules::helpers::labels::LabelKind::parse(kind).is_none() {
+            return Err(serde::de::Error::custom(format!(
+                "invalid kind `{kind}` for label `{label}` in `label-schema`: expected {}",
+                crate::rules::helpers::labels::LabelKind::NAMES
+            )));
+        }
+    }
+    Ok(Some(schema))
 }
 
 fn rule_tables<'de, D: Deserializer<'de>>(
@@ -488,6 +508,16 @@ nested = { list = [1, "a"] }
         );
         let e = error("failure-threshold = 3\n");
         assert!(e.message.contains("severity"), "{}", e.message);
+    }
+
+    #[test]
+    fn label_kinds_are_checked() {
+        let file = read("label-schema = { a = \"semver\", b = \"\" }\n");
+        assert_eq!(file.label_schema.unwrap()["a"], "semver");
+        let e = error("\nlabel-schema = { version = \"version\" }\n");
+        assert_eq!(e.line, Some(2));
+        let expected = "invalid kind `version` for label `version`";
+        assert!(e.message.contains(expected), "{}", e.message);
     }
 
     #[test]

@@ -10,9 +10,15 @@ use plimsoll_rules::{
 
 /// Settings that run exactly `rule` (also when it is off by default).
 pub fn only(rule: &RuleMeta) -> Settings {
+    only_with(rule, Settings::default())
+}
+
+/// `base` (a configuration's settings: trusted registries, label schema, rule options)
+/// running exactly `rule`.
+pub fn only_with(rule: &RuleMeta, base: Settings) -> Settings {
     Settings {
         select: vec![rule.code.to_string()],
-        ..Settings::default()
+        ..base
     }
 }
 
@@ -24,9 +30,19 @@ pub fn findings(
     source: &str,
     context: Option<&dyn BuildContext>,
 ) -> Vec<Diagnostic> {
+    findings_with(rule, source, context, Settings::default())
+}
+
+/// [`findings`] with the settings of a configuration (`base`) instead of the defaults.
+pub fn findings_with(
+    rule: &RuleMeta,
+    source: &str,
+    context: Option<&dyn BuildContext>,
+    base: Settings,
+) -> Vec<Diagnostic> {
     let settings = Settings {
         extend_select: vec![rule.code.to_string()],
-        ..Settings::default()
+        ..base
     };
     let mut options = LintOptions::new(&settings);
     if let Some(context) = context {
@@ -100,7 +116,17 @@ pub fn check_fixes(
     source: &str,
     context: Option<&dyn BuildContext>,
 ) -> (String, Vec<(String, String)>) {
-    let settings = only(rule);
+    check_fixes_with(rule, source, context, Settings::default())
+}
+
+/// [`check_fixes`] with the settings of a configuration (`base`) instead of the defaults.
+pub fn check_fixes_with(
+    rule: &RuleMeta,
+    source: &str,
+    context: Option<&dyn BuildContext>,
+    base: Settings,
+) -> (String, Vec<(String, String)>) {
+    let settings = only_with(rule, base);
     let mut options = LintOptions::new(&settings);
     if let Some(context) = context {
         options = options.with_context(context, Some("Dockerfile"));

@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{BaseImage, SemanticModel, Stage};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::buildkit_compat::on_first_line;
 use crate::rules::helpers::stages::{builds_on, stage_chain};
 use plimsoll_parser::shell::{ShellScript, Statement};
 use plimsoll_parser::{Arguments, Instruction, Keyword};
@@ -135,9 +136,10 @@ impl Rule for JsonArgsRecommended {
         }
         let keyword = instruction.keyword.as_str();
         let range = instruction.args_file_range();
+        // BuildKit's message, word for word.
         let message = format!(
-            "`{keyword}` in shell form runs the command as a child of a shell: it is not PID 1 \
-             and does not receive signals like SIGTERM; use the exec (JSON) form"
+            "JSON arguments recommended for {keyword} to prevent unintended behavior related \
+             to OS signals"
         );
         let fix = exec_form(&word.value).and_then(|words| {
             if is_windows(model, stage) || has_continuation_comment(model, range) {
@@ -168,6 +170,8 @@ impl Rule for JsonArgsRecommended {
                 Fix::unsafe_edit(title, edits)
             })
         });
+        // BuildKit reports the instruction's first line.
+        let range = on_first_line(checker, instruction, range);
         let diagnostic = checker.report(range, message);
         if let Some(fix) = fix {
             diagnostic.set_fix(fix);

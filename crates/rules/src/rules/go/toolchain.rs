@@ -3,6 +3,7 @@
 
 use crate::checker::Checker;
 use crate::model::{BaseImage, ImageRef, InstructionId, RunScript, SemanticModel, Stage};
+use crate::rules::helpers::expansion::expand_word;
 use crate::rules::helpers::mounts::expanded_mounts;
 use crate::rules::helpers::stages::{chain_indices, runs_in};
 use plimsoll_parser::expand::Env;
@@ -526,7 +527,7 @@ pub fn workdir_at(
             let Arguments::Text(word) = &instruction.args else {
                 return None;
             };
-            let value = model.expand_at(wid, &word.value)?;
+            let value = expand_word(model, wid, &word.value)?;
             dir = match &dir {
                 Some(dir) => Some(join_path(dir, &value)),
                 None if value.starts_with('/') => Some(join_path("/", &value)),

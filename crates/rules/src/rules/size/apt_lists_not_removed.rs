@@ -1,13 +1,14 @@
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
-use crate::model::{RunScript, ScriptSource, SemanticModel, Stage};
+use crate::model::{RunScript, SemanticModel, Stage};
 use crate::registry::{Rule, Target};
 use crate::rules::helpers::commands::subcommand;
 use crate::rules::helpers::mounts::kept_out_targets;
+use crate::rules::helpers::run_edits::{append_and, ends_script, is_editable_command_line};
 use crate::rules::helpers::stages::{builds_on, ends_up_in_image, run_and_stage};
-use plimsoll_parser::shell::{Command, Connector, ShellScript, Statement, Word};
-use plimsoll_parser::{Arguments, Instruction, Keyword};
+use plimsoll_parser::shell::{Command, Connector, ShellScript, Word};
+use plimsoll_parser::{Instruction, Keyword};
 
 declare_rule! {
     /// ## What it does
@@ -289,12 +290,7 @@ fn removal_edit(
     run: &RunScript,
     sudo: &str,
 ) -> Option<Edit> {
-    if run.source != ScriptSource::CommandLine
-        || instruction.json
-        || !instruction.heredocs.is_empty()
-        || !matches!(instruction.args, Arguments::Text(_))
-        || run.script.has_errors()
-    {
+    if !is_editable_command_line(instruction, run) {
         return None;
     }
     let script = &run.script;
@@ -311,51 +307,13 @@ fn removal_edit(
         .rev()
         .nth(1)
         .is_some_and(|item| item.separator == Some(Connector::Or));
-    if let Some(Statement::Command(id)) = last.pipeline.elements.last() {
-        let command = script.command(*id)?;
-        let program = command.unwrapped().program();
-        let ends_script = matches!(program, Some("exit" | "exec" | "return"))
-            || command.program() == Some("exec");
-        if ends_script && !after_or {
-            return None;
-        }
-    }
-    let source = checker.source;
-    let start = last.pipeline.range.start;
-    let end = last.pipeline.range.end;
-    let args = instruction.args_file_range();
-    let args_text = source.get(args.as_usize())?;
-    if end <= start || !args.contains_range(last.pipeline.range) {
+    if ends_script(script, &last.pipeline) && !after_or {
         return None;
     }
-    if !args_text.contains('\n') {
-        return Some(Edit::insert(end, format!(" && {sudo}{REMOVE}")));
-    }
-    let escape = checker.model.file.escape;
-    let line_break = checker.line_break();
-    let line_start = checker.line_start(start);
-    let before = source.get(line_start as usize..start as usize)?.trim();
-    let same_line = checker.line_start(end) == line_start;
-    if before == "&&" {
-        let indent = checker.indentation(start);
-        return Some(Edit::insert(
-            end,
-            format!(" {escape}{line_break}{indent}&& {sudo}{REMOVE}"),
-        ));
-    }
-    if before.is_empty() {
-        let indent = checker.indentation(start);
-        return Some(Edit::insert(
-            end,
-            format!(" && {escape}{line_break}{indent}{sudo}{REMOVE}"),
-        ));
-    }
-    if same_line {
-        return Some(Edit::insert(end, format!(" && {sudo}{REMOVE}")));
-    }
-    let indent = checker.indentation(end);
-    Some(Edit::insert(
-        end,
-        format!(" {escape}{line_break}{indent}&& {sudo}{REMOVE}"),
-    ))
+    append_and(
+        checker,
+        instruction,
+        last.pipeline.range,
+        &format!("{sudo}{REMOVE}"),
+    )
 }

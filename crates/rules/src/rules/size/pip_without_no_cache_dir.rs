@@ -3,10 +3,10 @@ use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::RunScript;
 use crate::registry::{Rule, Target};
-use crate::rules::helpers::commands::subcommand;
 use crate::rules::helpers::mounts::kept_out_targets;
+use crate::rules::helpers::packages::{pip_arguments, pip_subcommand};
 use plimsoll_parser::expand::Env;
-use plimsoll_parser::shell::{Command, Invocation, Word};
+use plimsoll_parser::shell::Command;
 use plimsoll_parser::Instruction;
 
 declare_rule! {
@@ -110,65 +110,6 @@ impl Rule for PipWithoutNoCacheDir {
             ));
         }
     }
-}
-
-/// The arguments of pip in `pip …`, `pip3.12 …`, `python -m pip …`.
-fn pip_arguments<'a>(invocation: &Invocation<'a>) -> Option<&'a [Word]> {
-    let program = invocation.program()?;
-    if is_versioned(program, "pip") {
-        return Some(invocation.args);
-    }
-    if !is_versioned(program, "python") {
-        return None;
-    }
-    // Interpreter options without a value, then `-m pip`.
-    let mut args = invocation.args.iter().enumerate();
-    loop {
-        let (i, word) = args.next()?;
-        let value = word.as_str()?;
-        if value == "-m" {
-            let module = invocation.args.get(i + 1)?.as_str()?;
-            return (module == "pip").then(|| invocation.args.get(i + 2..).unwrap_or(&[]));
-        }
-        let is_flag_cluster = value.len() > 1
-            && value.starts_with('-')
-            && !value.starts_with("--")
-            && value[1..].chars().all(|c| "bBdEhiIOPqsSuvx".contains(c));
-        if !is_flag_cluster {
-            return None;
-        }
-    }
-}
-
-/// `name`, `name3`, `name3.12`, `name2.7`.
-fn is_versioned(program: &str, name: &str) -> bool {
-    program
-        .strip_prefix(name)
-        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
-}
-
-/// pip's general options that take a value in the next word.
-const VALUE_OPTIONS: &[&str] = &[
-    "--python",
-    "--log",
-    "--log-file",
-    "--proxy",
-    "--retries",
-    "--timeout",
-    "--exists-action",
-    "--trusted-host",
-    "--cert",
-    "--client-cert",
-    "--cache-dir",
-    "--use-feature",
-    "--use-deprecated",
-    "--resume-retries",
-    "--keyring-provider",
-];
-
-/// pip's subcommand: the first argument that is not a general option or its value.
-fn pip_subcommand(args: &[Word]) -> Option<&Word> {
-    subcommand(args, |option| VALUE_OPTIONS.contains(&option))
 }
 
 /// Whether an argument is `--no-cache-dir` or an abbreviation optparse accepts

@@ -1,0 +1,68 @@
+use crate::checker::Checker;
+use crate::declare_rule;
+use crate::registry::{Rule, Target};
+use crate::rules::helpers::packages::{
+    check_cleanup, rpm_cleanup, rpm_fills_cache, tool_command, Tool,
+};
+use plimsoll_parser::shell::Command;
+use plimsoll_parser::{Instruction, Keyword};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a RUN that installs or updates packages with `dnf` (also `dnf5` and
+    /// `microdnf`) without `dnf clean all` later in the same RUN.
+    ///
+    /// The cache counts as cleaned by `dnf clean`, `microdnf clean` (or `yum clean`) with any
+    /// target, and by `rm` of `/var/cache/dnf`, `/var/cache/libdnf5` or `/var/cache/yum`
+    /// (their content, a part of them, or a parent directory). The rule stays silent when the
+    /// RUN has a cache or tmpfs mount there, and, like the other clean-up rules, only looks
+    /// at the stages that end up in the image: the last stage and the stages it is built on.
+    ///
+    /// ## Why
+    /// dnf keeps the repository metadata it downloads in `/var/cache/dnf`: often more than a
+    /// hundred megabytes that nothing in the running container reads. A layer is fixed when
+    /// its RUN ends, so the cache must be removed in the RUN that filled it. Unlike hadolint,
+    /// the rule also checks updates and the other subcommands that download, and ignores
+    /// build stages whose files are only copied from.
+    ///
+    /// ## Example
+    /// ```dockerfile invalid
+    /// FROM fedora:41
+    /// RUN dnf install -y tomcat-10.1.31
+    /// ```
+    ///
+    /// ```dockerfile valid
+    /// FROM fedora:41
+    /// RUN dnf install -y tomcat-10.1.31 && dnf clean all
+    /// RUN --mount=type=cache,target=/var/cache/dnf dnf install -y git-2.47.0
+    /// ```
+    ///
+    /// ## Fix
+    /// Appends `&& dnf clean all` (`microdnf clean all` after microdnf) to the end of the
+    /// `&&` chain that runs dnf, in the style of the RUN (on a new continuation line for a
+    /// RUN written over several lines). The fix is unsafe: it changes what the chain does
+    /// when a later command of the RUN still needs the cached metadata. It is offered for
+    /// shell-form RUN without here-documents whose chain is not run in the background and
+    /// does not end with `exit` or `exec`.
+    pub struct DnfCacheNotCleaned {
+        code: "DL3040",
+        name: "dnf-cache-not-cleaned",
+        category: Size,
+        severity: Warning,
+        fix: Sometimes,
+        since: "0.1.0",
+        targets: [Target::Instruction(&[Keyword::Run])],
+    }
+}
+
+fn fills(command: &Command) -> Option<&str> {
+    let dnf = tool_command(command)
+        .filter(|t| matches!(t.tool, Tool::Dnf | Tool::Microdnf) && rpm_fills_cache(t))?;
+    dnf.invocation.program()
+}
+
+impl Rule for DnfCacheNotCleaned {
+    fn instruction(&self, checker: &mut Checker<'_>, instruction: &Instruction) {
+        check_cleanup(checker, instruction, &rpm_cleanup(fills));
+    }
+}
