@@ -94,3 +94,21 @@ fn every_page_is_what_plimsoll_rule_prints() {
         assert_eq!(String::from_utf8(out.stdout).unwrap(), page, "{code}");
     }
 }
+
+#[test]
+fn a_name_shared_by_several_rules_prints_each() {
+    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(["rule", "MultipleInstructionsDisallowed"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for code in ["DL3012", "DL4003", "DL4004"] {
+        assert!(text.contains(code), "{code} missing from:\n{text}");
+    }
+    let unknown = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(["rule", "NoSuchRule"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+}

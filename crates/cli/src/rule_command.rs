@@ -1,7 +1,7 @@
 //! `plimsoll rule CODE` and `plimsoll rules`: the rules' own documentation.
 
 use clap::{Args, ValueEnum};
-use plimsoll_rules::{all_metas, find_meta, RuleMeta};
+use plimsoll_rules::{all_metas, RuleMeta};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,17 +61,24 @@ pub fn page(meta: &RuleMeta) -> String {
 }
 
 pub fn run_rule(args: &RuleArgs) -> ExitCode {
-    match find_meta(&args.rule) {
-        Some(meta) => {
-            print!("{}", page(meta));
-            ExitCode::SUCCESS
-        }
-        None => {
+    // A BuildKit name can stand for several rules (MultipleInstructionsDisallowed is
+    // DL3012, DL4003 and DL4004): print each.
+    let named: Vec<&RuleMeta> = all_metas()
+        .iter()
+        .filter(|m| m.is_named(&args.rule))
+        .collect();
+    match named.as_slice() {
+        [] => {
             eprintln!(
                 "plimsoll: `{}` is not a rule code, name or alias (see `plimsoll rules`)",
                 args.rule
             );
             ExitCode::from(2)
+        }
+        metas => {
+            let pages: Vec<String> = metas.iter().map(|meta| page(meta)).collect();
+            print!("{}", pages.join("\n"));
+            ExitCode::SUCCESS
         }
     }
 }
