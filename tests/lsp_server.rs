@@ -56,6 +56,8 @@ fn initialize_negotiates_encoding_and_advertises_capabilities() {
         "renameProvider",
         "documentSymbolProvider",
         "foldingRangeProvider",
+        "semanticTokensProvider",
+        "signatureHelpProvider",
         "documentHighlightProvider",
     ] {
         assert!(!capabilities[capability].is_null(), "{capability} missing");
@@ -419,6 +421,21 @@ fn symbols_and_folding() {
     assert!(folds
         .iter()
         .any(|f| f["startLine"] == 3 && f["endLine"] == 4));
+
+    let tokens = client.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert_eq!(data.len() % 5, 0);
+    // The first token is the comment `# one` (type 4, comment) at line 0, column 0; the
+    // second `# two` on the next line.
+    assert_eq!(&data[..10], &[0, 0, 5, 4, 0, 1, 0, 5, 4, 0]);
 }
 
 #[test]

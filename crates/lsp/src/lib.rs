@@ -14,6 +14,7 @@ pub mod log;
 pub mod navigation;
 pub mod outline;
 pub mod position;
+pub mod semantic_tokens;
 pub mod server;
 pub mod settings;
 pub mod signature_help;

@@ -16,6 +16,7 @@ use crate::log;
 use crate::navigation;
 use crate::outline::{folds, outline, OutlineNode};
 use crate::position::{encoding_kind, negotiate, Positions};
+use crate::semantic_tokens;
 use crate::settings::{ClientSettings, Workspace};
 use crate::signature_help;
 use crate::symbols::SymbolTable;
@@ -406,6 +407,22 @@ impl LanguageServer for Backend {
                     work_done_progress_options: Default::default(),
                 }),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: semantic_tokens::LEGEND
+                                    .iter()
+                                    .map(|name| SemanticTokenType::new(name))
+                                    .collect(),
+                                token_modifiers: Vec::new(),
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: Default::default(),
+                        },
+                    ),
+                ),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -715,6 +732,35 @@ impl LanguageServer for Backend {
                         .map(|n| document_symbol(n, positions))
                         .collect(),
                 )
+            }),
+        )
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        Ok(
+            self.with_document(&params.text_document.uri, |document, analysis, encoding| {
+                let tokens = semantic_tokens::tokens(&analysis.model, &document.text);
+                let data = semantic_tokens::encode(&tokens, document.positions(encoding))
+                    .into_iter()
+                    .map(
+                        |[delta_line, delta_start, length, token_type, token_modifiers_bitset]| {
+                            SemanticToken {
+                                delta_line,
+                                delta_start,
+                                length,
+                                token_type,
+                                token_modifiers_bitset,
+                            }
+                        },
+                    )
+                    .collect();
+                SemanticTokensResult::Tokens(SemanticTokens {
+                    result_id: None,
+                    data,
+                })
             }),
         )
     }
