@@ -158,6 +158,15 @@ impl LspClient {
             .unwrap_or_default()
     }
 
+    /// Takes what arrived so far and was not waited for, without waiting for more
+    /// (requests from the server are answered on the way).
+    pub fn take_received(&mut self) -> Vec<Value> {
+        while let Some(message) = self.receive(Instant::now()) {
+            self.pending.push_back(message);
+        }
+        self.pending.drain(..).collect()
+    }
+
     /// Forgets what arrived so far.
     pub fn drain(&mut self) {
         while let Ok(message) = self.incoming.recv_timeout(Duration::from_millis(200)) {
@@ -278,26 +287,63 @@ pub fn file_uri(path: &std::path::Path) -> String {
     out
 }
 
+/// The lines of `text` as the protocol counts them (`\n`, `\r\n` and a lone `\r` end a
+/// line): each line's start and the end of its content, before its line break.
+pub fn lsp_lines(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\n' => {
+                lines.push((start, at));
+                start = at + 1;
+            }
+            b'\r' => {
+                lines.push((start, at));
+                if bytes.get(at + 1) == Some(&b'\n') {
+                    at += 1;
+                }
+                start = at + 1;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    lines.push((start, text.len()));
+    lines
+}
+
 /// The byte offset of an LSP position counted in UTF-16 (an independent implementation,
-/// to check the server's).
+/// to check the server's). Out-of-range positions clamp as the protocol says: a column past
+/// the end of its line to the end of the line, a line past the last to the end of the text;
+/// a column between the two halves of a surrogate pair to the start of its character.
 pub fn utf16_offset(text: &str, position: &Value) -> usize {
     let line = position["line"].as_u64().unwrap() as usize;
     let character = position["character"].as_u64().unwrap() as usize;
-    let mut offset = 0;
-    for (index, content) in text.split_inclusive('\n').enumerate() {
-        if index == line {
-            let mut units = 0;
-            for (at, c) in content.char_indices() {
-                if units >= character || c == '\n' || c == '\r' {
-                    return offset + at;
-                }
-                units += c.len_utf16();
-            }
-            return offset + content.trim_end_matches(['\n', '\r']).len();
+    let Some(&(start, end)) = lsp_lines(text).get(line) else {
+        return text.len();
+    };
+    let mut units = 0;
+    for (at, c) in text[start..end].char_indices() {
+        if units + c.len_utf16() > character {
+            return start + at;
         }
-        offset += content.len();
+        units += c.len_utf16();
     }
-    text.len()
+    end
+}
+
+/// The LSP position (UTF-16 columns) of a byte offset, which must not fall inside a
+/// character or between the `\r` and `\n` of a line break.
+pub fn utf16_position(text: &str, offset: usize) -> Value {
+    let lines = lsp_lines(text);
+    let line = lines.partition_point(|&(start, _)| start <= offset) - 1;
+    let (start, end) = lines[line];
+    assert!(offset <= end, "offset {offset} is inside a line break");
+    let character: usize = text[start..offset].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
 }
 
 /// Applies LSP text edits (UTF-16 positions) to `text`.

@@ -8,6 +8,7 @@ pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
 pub mod document;
+pub mod framing;
 pub mod hover;
 pub mod instruction_docs;
 pub mod log;
@@ -29,6 +30,9 @@ pub fn run_stdio() -> std::io::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // A read of standard input that cannot be cancelled may still be waiting for the client:
+    // leave it behind rather than wait for bytes that may never come.
+    runtime.shutdown_background();
     Ok(())
 }
 
@@ -39,8 +43,19 @@ where
     O: AsyncWrite,
 {
     let (service, socket) = LspService::new(server::Backend::new);
-    Server::new(input, output, socket)
+    let (to_server, from_client) = tokio::io::duplex(64 * 1024);
+    let server = Server::new(from_client, output, socket)
         .concurrency_level(1)
-        .serve(service)
-        .await;
+        .serve(service);
+    tokio::pin!(server);
+    tokio::select! {
+        () = &mut server => {}
+        read = framing::forward_decodable(input, to_server) => {
+            if let Err(error) = read {
+                log!(Error, "cannot read from the client: {error}");
+            }
+            // The input ended: the server handles what it was sent, then stops.
+            server.await;
+        }
+    }
 }
