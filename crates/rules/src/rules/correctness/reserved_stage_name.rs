@@ -7,7 +7,8 @@ use crate::rules::helpers::buildkit_compat::{go_quote, on_first_line};
 declare_rule! {
     /// ## What it does
     /// Reports a stage named `scratch` or `context` (in any case). This is BuildKit's
-    /// `ReservedStageName` check, with its message.
+    /// `ReservedStageName` check, with its message, and hadolint's `DL3063`, whose code
+    /// selects and suppresses it too.
     ///
     /// ## Why
     /// Both names already mean something to BuildKit: `scratch` is the empty image, and
@@ -32,7 +33,7 @@ declare_rule! {
     pub struct ReservedStageName {
         code: "PL205",
         name: "reserved-stage-name",
-        aliases: ["ReservedStageName"],
+        aliases: ["ReservedStageName", "DL3063"],
         category: Correctness,
         severity: Warning,
         fix: None,

@@ -1,5 +1,6 @@
 //! Small questions several rules ask, by topic. Not rules themselves.
 
+pub(crate) mod accounts;
 pub(crate) mod buildkit;
 pub(crate) mod buildkit_compat;
 pub(crate) mod buildkit_env;

@@ -14,7 +14,9 @@ declare_rule! {
     /// is only the predefined `TARGETPLATFORM` ARG.
     ///
     /// This is BuildKit's `RedundantTargetPlatform` check, with its message: the value must
-    /// use `TARGETPLATFORM` and no other variable, and expand to its value.
+    /// use `TARGETPLATFORM` and no other variable, and expand to its value. It is also
+    /// hadolint's `DL3065`, whose code selects and suppresses it too (hadolint rates it a
+    /// warning; a flag that changes nothing is a matter of style).
     ///
     /// ## Why
     /// A stage's base image is pulled for the target platform unless `--platform` says
@@ -43,7 +45,7 @@ declare_rule! {
     pub struct RedundantTargetPlatform {
         code: "PL213",
         name: "redundant-target-platform",
-        aliases: ["RedundantTargetPlatform"],
+        aliases: ["RedundantTargetPlatform", "DL3065"],
         category: Style,
         severity: Style,
         fix: Sometimes,
