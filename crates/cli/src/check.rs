@@ -64,6 +64,9 @@ pub struct CheckArgs {
     /// Always exit 0 when the files could be checked.
     #[arg(long)]
     no_fail: bool,
+    /// Also check RUN scripts with ShellCheck (the `shellcheck` program on PATH).
+    #[arg(long)]
+    shellcheck: bool,
     /// Print how many findings each rule has, instead of the findings.
     #[arg(long)]
     statistics: bool,
@@ -130,6 +133,9 @@ struct Checked {
     failing: bool,
     /// The fixed text, when fixing changed it.
     fixed: Option<String>,
+    /// The text as read, when fixing changed it: the file is only replaced if it still
+    /// holds this text.
+    original: Option<String>,
     fixes_applied: usize,
     created_files: Vec<(PathBuf, String)>,
     /// Whether this is standard input.
@@ -151,7 +157,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
     let stdin_text = if targets.contains(&Target::Stdin) {
         let mut bytes = Vec::new();
-        match io::stdin().read_to_end(&mut bytes) {
+        // One byte more than the limit is enough to know the text is too large.
+        match io::stdin()
+            .take(MAX_DOCKERFILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+        {
             Ok(_) => Some(bytes),
             Err(error) => {
                 eprintln!("plimsoll: standard input: {error}");
@@ -174,9 +184,23 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let shellcheck_wanted = targets
+        .iter()
+        .any(|target| configs.for_target(target, args).shellcheck);
+    if shellcheck_wanted && plimsoll_rules::shellcheck::executable().is_none() {
+        // Once, not per file: the files are still checked, without ShellCheck.
+        eprintln!(
+            "plimsoll: warning: ShellCheck is enabled but `shellcheck` is not on PATH: RUN \
+             scripts are not checked by it (see https://github.com/koalaman/shellcheck#installing)"
+        );
+    }
     let checked: Vec<Checked> = targets
         .par_iter()
         .map(|target| {
+            if let Some(error) = configs.error_for(target, args) {
+                let error = format!("not checked: its configuration has an error: {error}");
+                return not_checked(display_name(target, args), error);
+            }
             let settings = configs.for_target(target, args);
             check_target(
                 target,
@@ -187,6 +211,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             )
         })
         .collect();
+    if let Some(failure) = plimsoll_rules::shellcheck::take_failure() {
+        eprintln!("plimsoll: warning: {failure} (the RUN scripts it could not check were skipped)");
+    }
 
     let mut changed_files = 0;
     let mut fixed_count = 0;
@@ -224,7 +251,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             ));
         } else if args.fix {
             let path = Path::new(&file.report.path);
-            if let Err(error) = write_atomically(path, fixed) {
+            let original = file.original.as_deref().unwrap_or_default();
+            if let Err(error) = write_atomically(path, original, fixed) {
                 eprintln!(
                     "plimsoll: {}: cannot write the fixed file: {error}",
                     path.display()
@@ -244,7 +272,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 content,
             ));
         } else if args.fix {
-            if let Err(error) = std::fs::write(path, content) {
+            // `create_new`: a file that appeared since the check is never overwritten.
+            let written = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .and_then(|mut file| file.write_all(content.as_bytes()));
+            if let Err(error) = written {
                 eprintln!("plimsoll: {}: {error}", path.display());
                 io_error = true;
             }
@@ -320,6 +354,9 @@ struct Configs {
     /// Settings by Dockerfile directory; `fallback` for the others.
     by_dir: std::collections::HashMap<PathBuf, Settings>,
     fallback: Settings,
+    /// The configuration errors of the directories whose configuration cannot be used:
+    /// their Dockerfiles are not checked, the others are.
+    errors: std::collections::HashMap<PathBuf, String>,
 }
 
 impl Configs {
@@ -339,30 +376,56 @@ impl Configs {
             return Ok(Configs {
                 by_dir: Default::default(),
                 fallback: with_arguments(config.settings(), args),
+                errors: Default::default(),
             });
         }
         let mut by_dir = std::collections::HashMap::new();
         let mut fallback = with_arguments(Settings::default(), args);
+        let mut errors = std::collections::HashMap::new();
         if args.isolated {
-            return Ok(Configs { by_dir, fallback });
+            return Ok(Configs {
+                by_dir,
+                fallback,
+                errors,
+            });
         }
         let mut dirs: Vec<PathBuf> = targets.iter().map(|t| target_dir(t, args)).collect();
         dirs.sort();
         dirs.dedup();
         for dir in dirs {
-            let settings = match discover::discover(&dir).map_err(|e| e.to_string())? {
-                Some(config) => {
+            let settings = match discover::discover(&dir) {
+                Ok(Some(config)) => {
                     warn(&config);
                     with_arguments(config.settings(), args)
                 }
-                None => with_arguments(Settings::default(), args),
+                Ok(None) => with_arguments(Settings::default(), args),
+                Err(error) => {
+                    let error = error.to_string();
+                    // Once per configuration file, however many directories it covers.
+                    if !errors.values().any(|e| *e == error) {
+                        eprintln!("plimsoll: {error}");
+                    }
+                    errors.insert(dir, error);
+                    continue;
+                }
             };
             if dir == Path::new(".") {
                 fallback = settings.clone();
             }
             by_dir.insert(dir, settings);
         }
-        Ok(Configs { by_dir, fallback })
+        Ok(Configs {
+            by_dir,
+            fallback,
+            errors,
+        })
+    }
+
+    /// The configuration error that keeps `target` from being checked, if any.
+    fn error_for(&self, target: &Target, args: &CheckArgs) -> Option<&str> {
+        self.errors
+            .get(&target_dir(target, args))
+            .map(String::as_str)
     }
 
     fn for_target(&self, target: &Target, args: &CheckArgs) -> &Settings {
@@ -394,6 +457,9 @@ fn with_arguments(mut settings: Settings, args: &CheckArgs) -> Settings {
     if args.no_fail {
         settings.no_fail = true;
     }
+    if args.shellcheck {
+        settings.shellcheck = true;
+    }
     if !args.select.is_empty() {
         settings.select = args.select.clone();
     }
@@ -407,6 +473,32 @@ fn with_arguments(mut settings: Settings, args: &CheckArgs) -> Settings {
     settings
 }
 
+/// How a target is named in the report.
+fn display_name(target: &Target, args: &CheckArgs) -> String {
+    match (target, &args.stdin_filename) {
+        (Target::File(path), _) | (Target::Stdin, Some(path)) => path.display().to_string(),
+        (Target::Stdin, None) => "-".to_string(),
+    }
+}
+
+/// A file that could not be checked, and why.
+fn not_checked(display: String, error: String) -> Checked {
+    Checked {
+        report: FileReport {
+            path: display,
+            source: String::new(),
+            diagnostics: Vec::new(),
+            error: Some(error),
+        },
+        failing: false,
+        fixed: None,
+        original: None,
+        fixes_applied: 0,
+        created_files: Vec::new(),
+        stdin: false,
+    }
+}
+
 fn check_target(
     target: &Target,
     args: &CheckArgs,
@@ -414,41 +506,23 @@ fn check_target(
     stdin: Option<&[u8]>,
     fix: Option<Applicability>,
 ) -> Checked {
-    let (display, path, bytes) = match target {
+    let display = display_name(target, args);
+    let (path, bytes) = match target {
         Target::Stdin => {
-            let name = args
-                .stdin_filename
-                .as_ref()
-                .map_or_else(|| "-".to_string(), |p| p.display().to_string());
-            (
-                name,
-                args.stdin_filename.clone(),
-                Ok(stdin.unwrap_or_default().to_vec()),
-            )
+            let bytes = stdin.unwrap_or_default();
+            let bytes = if bytes.len() as u64 > MAX_DOCKERFILE_BYTES {
+                // Standard input was read up to one byte past the limit.
+                Err(too_large(None))
+            } else {
+                Ok(bytes.to_vec())
+            };
+            (args.stdin_filename.clone(), bytes)
         }
-        Target::File(path) => (
-            path.display().to_string(),
-            Some(path.clone()),
-            std::fs::read(path),
-        ),
+        Target::File(path) => (Some(path.clone()), read_dockerfile(path)),
     };
     let bytes = match bytes {
         Ok(bytes) => bytes,
-        Err(error) => {
-            return Checked {
-                report: FileReport {
-                    path: display,
-                    source: String::new(),
-                    diagnostics: Vec::new(),
-                    error: Some(error.to_string()),
-                },
-                failing: false,
-                fixed: None,
-                fixes_applied: 0,
-                created_files: Vec::new(),
-                stdin: false,
-            }
-        }
+        Err(error) => return not_checked(display, error),
     };
     let (source, invalid_utf8_at) = match std::str::from_utf8(&bytes) {
         Ok(text) => (text.to_string(), None),
@@ -498,30 +572,44 @@ fn check_target(
     // A file that is not UTF-8 is never rewritten: the rewrite would lose its bytes.
     if let (Some(level), None) = (fix, invalid_utf8_at) {
         let outcome = apply_fixes(&source, &options, level);
-        if outcome.source != source {
-            fixed = Some(outcome.source.clone());
-        }
-        fixes_applied = outcome.applied.len();
-        if let Some(root) = &context_root {
-            created_files = outcome
-                .created_files
-                .into_iter()
-                .map(|(p, c)| {
-                    let path = if root == Path::new(".") {
-                        PathBuf::from(p)
-                    } else {
-                        root.join(p)
-                    };
-                    (path, c)
-                })
-                .collect();
-        }
-        if args.fix {
-            // Report what is left after fixing.
-            diagnostics = outcome.remaining;
+        let refusal = (outcome.source != source)
+            .then(|| rewrite_refusal(&source, &outcome.source))
+            .flatten();
+        if let Some(reason) = refusal {
+            eprintln!("plimsoll: {display}: not fixed: {reason}");
+        } else {
+            if outcome.source != source {
+                fixed = Some(outcome.source.clone());
+            }
+            fixes_applied = outcome.applied.len();
+            if let Some(root) = &context_root {
+                created_files = outcome
+                    .created_files
+                    .into_iter()
+                    // Only plain relative paths: an absolute one would replace the root.
+                    .filter(|(p, _)| {
+                        Path::new(p)
+                            .components()
+                            .all(|c| matches!(c, std::path::Component::Normal(_)))
+                    })
+                    .map(|(p, c)| {
+                        let path = if root == Path::new(".") {
+                            PathBuf::from(p)
+                        } else {
+                            root.join(p)
+                        };
+                        (path, c)
+                    })
+                    .collect();
+            }
+            if args.fix {
+                // Report what is left after fixing.
+                diagnostics = outcome.remaining;
+            }
         }
     }
     let failing = diagnostics.iter().any(|d| settings.fails_on(d.severity));
+    let original = fixed.is_some().then(|| source.clone());
     Checked {
         failing,
         report: FileReport {
@@ -530,6 +618,7 @@ fn check_target(
             diagnostics,
             error: None,
         },
+        original,
         fixed,
         fixes_applied,
         created_files,
@@ -539,18 +628,150 @@ fn check_target(
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename, so
 /// that a crash never leaves a half-written Dockerfile; keeps the file's permissions.
-fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
+///
+/// The file is replaced only if it still holds `expected` (the text that was checked), so
+/// that an edit saved meanwhile is never lost. A symbolic link stays a link: the file it
+/// points to is the one replaced.
+fn write_atomically(path: &Path, expected: &str, text: &str) -> io::Result<()> {
+    let path = std::fs::canonicalize(path)?;
+    if std::fs::read(&path)? != expected.as_bytes() {
+        return Err(io::Error::other(
+            "it changed while it was being checked; run again",
+        ));
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(&path)?.permissions();
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     temp.write_all(text.as_bytes())?;
     temp.as_file().sync_all()?;
     temp.as_file().set_permissions(permissions)?;
-    temp.persist(path).map_err(|e| e.error)?;
+    temp.persist(&path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The largest Dockerfile checked: 40 times the largest of thousands of real ones. Anything
+/// larger is a file that only has a Dockerfile's name (a log, an archive), and checking it
+/// would take long for nothing.
+const MAX_DOCKERFILE_BYTES: u64 = 1 << 20;
+
+/// Why a text of `len` bytes (`None`: more than the limit) is not checked.
+fn too_large(len: Option<u64>) -> String {
+    let limit = MAX_DOCKERFILE_BYTES >> 20;
+    match len {
+        Some(len) => format!(
+            "not checked: larger than any Dockerfile ({:.1} MiB; the limit is {limit} MiB)",
+            len as f64 / f64::from(1 << 20)
+        ),
+        None => format!("not checked: larger than any Dockerfile (over the limit of {limit} MiB)"),
+    }
+}
+
+/// Reads a Dockerfile, or says in a sentence why it cannot be read.
+fn read_dockerfile(path: &Path) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|error| match std::fs::read_link(path) {
+        Ok(target) => format!(
+            "cannot read: it is a symbolic link to {}, which cannot be followed: {error}",
+            target.display()
+        ),
+        Err(_) => format!("cannot read: {error}"),
+    })?;
+    if !metadata.is_file() {
+        // Opening a FIFO blocks until something writes to it; a device may never end.
+        return Err("cannot read: not a regular file (a FIFO, socket or device)".to_string());
+    }
+    if metadata.len() > MAX_DOCKERFILE_BYTES {
+        return Err(too_large(Some(metadata.len())));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        // The file may have grown since `metadata`.
+        .and_then(|file| file.take(MAX_DOCKERFILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|error| format!("cannot read: {error}"))?;
+    if bytes.len() as u64 > MAX_DOCKERFILE_BYTES {
+        return Err(too_large(None));
+    }
+    Ok(bytes)
+}
+
+/// Why the fixed text must not replace `source`, if it must not.
+///
+/// Fixes come from rules that read the parse of the file. Where the parse failed, what the
+/// rules saw may not be what the author wrote, so a file with syntax errors is only changed
+/// inside the parts (instructions, and the comments and blank lines between them) that parse
+/// without error, or where the change repairs that part's syntax error; never by adding or
+/// removing instructions. And no fix may add a syntax error to any file.
+fn rewrite_refusal(source: &str, fixed: &str) -> Option<String> {
+    let before = plimsoll_rules::parser::parse(source);
+    let after = plimsoll_rules::parser::parse(fixed);
+    if after.diagnostics.len() > before.diagnostics.len() {
+        let added = after
+            .diagnostics
+            .iter()
+            .find(|d| !before.diagnostics.iter().any(|b| b.message == d.message))
+            .or(after.diagnostics.first())?;
+        return Some(format!(
+            "the fixes would add a syntax error ({}: {}); please report this",
+            added.code.code(),
+            added.message
+        ));
+    }
+    let first_error = before.diagnostics.first()?;
+    let line = source
+        .get(..first_error.range.start as usize)
+        .unwrap_or(source)
+        .matches('\n')
+        .count()
+        + 1;
+    let old = parts(source, &before);
+    let new = parts(fixed, &after);
+    let change = if old.len() != new.len() {
+        "a fix would add or remove instructions"
+    } else if old
+        .iter()
+        .zip(&new)
+        .any(|(old, new)| old.text != new.text && new.has_error)
+    {
+        "a fix would change text that does not parse"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "line {line} has a syntax error, and {change} (fix the error first)"
+    ))
+}
+
+/// A piece of a Dockerfile: an instruction, or the text between two instructions.
+struct Part<'a> {
+    text: &'a str,
+    /// Whether a syntax error lies in it.
+    has_error: bool,
+}
+
+/// The instructions of `file` and the text around them, in order, tiling `source`.
+fn parts<'a>(source: &'a str, file: &plimsoll_rules::parser::Dockerfile) -> Vec<Part<'a>> {
+    let mut bounds = vec![0];
+    for instruction in &file.instructions {
+        bounds.push(instruction.range.start as usize);
+        bounds.push(instruction.range.end as usize);
+    }
+    bounds.push(source.len());
+    bounds
+        .windows(2)
+        .map(|pair| {
+            let (start, end) = (pair[0].min(source.len()), pair[1].min(source.len()));
+            let has_error = file.diagnostics.iter().any(|d| {
+                let (d_start, d_end) = (d.range.start as usize, d.range.end as usize);
+                let starts_inside = start <= d_start && d_start < end;
+                let reaches_inside = d_start < start && start < d_end;
+                let at_end_of_file = d_start == end && end == source.len();
+                starts_inside || reaches_inside || at_end_of_file
+            });
+            Part {
+                text: source.get(start..end).unwrap_or_default(),
+                has_error,
+            }
+        })
+        .collect()
 }
 
 fn unified_diff(old_name: &str, new_name: &str, before: &str, after: &str) -> String {

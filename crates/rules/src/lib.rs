@@ -27,6 +27,7 @@ pub mod model;
 pub mod registry;
 pub mod rules;
 pub mod settings;
+pub mod shellcheck;
 pub mod suppression;
 
 pub use checker::Checker;

@@ -3,14 +3,15 @@
 
 use crate::checker::Checker;
 use crate::context::{BuildContext, ContextView};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Severity};
 use crate::model::SemanticModel;
 use crate::registry::{Rule, RuleMeta, REGISTRY};
 use crate::rules::meta::UnusedSuppression;
 use crate::rules::syntax::syntax_meta;
 use crate::settings::{selects, Settings};
+use crate::shellcheck::is_shellcheck;
 use crate::suppression::{is_buildkit_check, Suppressions};
-use plimsoll_parser::{Instruction, TextRange};
+use plimsoll_parser::{Dockerfile, Instruction, TextRange};
 
 /// What a lint run needs besides the text.
 #[derive(Clone, Copy)]
@@ -163,10 +164,14 @@ pub fn lint_model(
             let specific = program
                 .and_then(|p| registry.by_program.get(p))
                 .map_or(&[][..], Vec::as_slice);
+            let first_new = checker.diagnostics.len();
             for rule in specific.iter().chain(&registry.any_command) {
                 run(&mut checker, *rule, &|rule, checker| {
                     rule.command(checker, script, command)
                 });
+            }
+            if command.recovered {
+                show_only_fixes(&mut checker.diagnostics[first_new..]);
             }
         }
     }
@@ -177,6 +182,19 @@ pub fn lint_model(
             !by_experiment(meta) || suppressions.experimental_at(meta, diagnostic.range.start)
         })
     });
+    // ShellCheck's findings, when it is enabled and ran; `None` when it did not run, so that
+    // suppressions of its codes are not reported as unused.
+    let shellcheck = settings
+        .shellcheck
+        .then(|| crate::shellcheck::check(model, source))
+        .flatten();
+    let shellcheck_ran = shellcheck.is_some();
+    for diagnostic in shellcheck.into_iter().flatten() {
+        if crate::registry::find_meta(diagnostic.code).is_some_and(|m| settings.is_enabled(m)) {
+            found.push(diagnostic);
+        }
+    }
+    show_only_fixes_touching_syntax_errors(&model.file, &mut found);
     for syntax in &model.file.diagnostics {
         let meta = syntax_meta(syntax.code);
         if settings.is_enabled(meta) {
@@ -191,6 +209,13 @@ pub fn lint_model(
     found.retain(|diagnostic| !suppressions.suppresses(diagnostic));
     for diagnostic in &mut found {
         if let Some(meta) = crate::registry::find_meta(diagnostic.code) {
+            if is_shellcheck(meta) {
+                // Each ShellCheck finding has its own level, unless the settings set one.
+                if let Some(severity) = settings.severity_override(meta) {
+                    diagnostic.severity = severity;
+                }
+                continue;
+            }
             diagnostic.severity = settings.severity_of(meta);
             if suppressions.checks_are_errors && is_buildkit_check(meta) {
                 diagnostic.severity = Severity::Error;
@@ -198,7 +223,8 @@ pub fn lint_model(
         }
     }
     if settings.is_enabled(&UnusedSuppression::META) {
-        let ran = |meta: &RuleMeta| settings.is_enabled(meta);
+        let ran =
+            |meta: &RuleMeta| settings.is_enabled(meta) && (shellcheck_ran || !is_shellcheck(meta));
         // A suppression may name PL001 itself (`# plimsoll global ignore=PL001`): it hides
         // PL001's findings like any other rule's and then counts as used.
         for diagnostic in suppressions.unused(&UnusedSuppression::META, ran) {
@@ -218,6 +244,51 @@ pub fn lint_model(
     found
 }
 
+/// Makes the fixes of findings on a command recovered from a shell syntax error
+/// display-only: where its words start and end is a guess, so an edit may not be read back
+/// as written (a flag added to it is not seen, and is added again on every pass of
+/// `apply_fixes`).
+fn show_only_fixes(found: &mut [Diagnostic]) {
+    for fix in found.iter_mut().filter_map(|d| d.fix.as_mut()) {
+        fix.applicability = Applicability::DisplayOnly;
+    }
+}
+
+/// Makes display-only the fixes (other than the syntax errors' own corrections, added after)
+/// that edit or insert next to an instruction with a syntax error: the rules read what the
+/// parser could make of it, which may not be what was written, and an edit there may not be
+/// read back as written (a line added after an unterminated here-document becomes part of
+/// its body, and is added again on every pass of `apply_fixes`).
+fn show_only_fixes_touching_syntax_errors(file: &Dockerfile, found: &mut [Diagnostic]) {
+    let broken: Vec<TextRange> = file
+        .instructions
+        .iter()
+        .map(|i| {
+            i.heredocs
+                .iter()
+                .fold(i.range, |r, h| r.cover(h.body_range))
+        })
+        .filter(|range| {
+            file.diagnostics
+                .iter()
+                .any(|d| d.range.start <= range.end && range.start <= d.range.end)
+        })
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
+    for fix in found.iter_mut().filter_map(|d| d.fix.as_mut()) {
+        let touches_broken = fix.edits.iter().filter_map(Edit::range).any(|edit| {
+            broken
+                .iter()
+                .any(|r| r.start <= edit.end && edit.start <= r.end)
+        });
+        if touches_broken {
+            fix.applicability = Applicability::DisplayOnly;
+        }
+    }
+}
+
 fn dispatch_instruction(
     instruction: &Instruction,
     checker: &mut Checker<'_>,
@@ -235,5 +306,69 @@ fn dispatch_instruction(
         if depth < 4 {
             dispatch_instruction(child, checker, run, depth + 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::apply_fixes;
+
+    #[test]
+    fn fixes_next_to_a_syntax_error_are_only_shown() {
+        // The USER line a fix would add after the last RUN would land in its unterminated
+        // here-document (this used to add it again on every pass).
+        let source = "FROM debian:12\nENTRYPOINT [\"app\"]\nRUN useradd -m pack <<EOF\n";
+        let settings = Settings::default();
+        let options = LintOptions::new(&settings);
+        let diagnostics = lint(source, &options).diagnostics;
+        let user = diagnostics.iter().find(|d| d.code == "PL401").unwrap();
+        assert_eq!(
+            user.fix.as_ref().unwrap().applicability,
+            Applicability::DisplayOnly
+        );
+        let fixed = apply_fixes(source, &options, Applicability::Unsafe);
+        assert!(!fixed.reached_limit, "{:?}", fixed.applied);
+        assert_eq!(fixed.source, source);
+        // Fixes elsewhere in the file still apply.
+        let source = "FROM debian:12\nRUN --bogus true\nRUN apt-get install -y curl\nUSER 1000\n";
+        let fixed = apply_fixes(source, &options, Applicability::Unsafe);
+        assert!(
+            fixed.source.contains("--no-install-recommends"),
+            "{}",
+            fixed.source
+        );
+    }
+
+    #[test]
+    fn fixes_of_commands_recovered_from_a_shell_syntax_error_are_only_shown() {
+        // `esac` is misspelled: the words after it are recovered from a syntax error.
+        let source = "FROM debian:12\nRUN case \"$a\" in x) b=1 ;; es/ac; apk add curl; \
+                      wget -O f \"$u\"; apt-get install curl\nRUN apk add git\n";
+        let settings = Settings {
+            select: vec!["ALL".to_string()],
+            ..Settings::default()
+        };
+        let options = LintOptions::new(&settings);
+        let diagnostics = lint(source, &options).diagnostics;
+        let second_run = source.find("\nRUN apk add git").unwrap() as u32;
+        let fixes_in = |lines: std::ops::Range<u32>| {
+            diagnostics
+                .iter()
+                .filter(|d| lines.contains(&d.range.start))
+                .filter_map(|d| d.fix.as_ref())
+                .map(|f| f.applicability)
+                .collect::<Vec<_>>()
+        };
+        let broken = fixes_in(15..second_run);
+        assert!(!broken.is_empty());
+        assert!(broken.iter().all(|&a| a == Applicability::DisplayOnly));
+        assert!(fixes_in(second_run..source.len() as u32).contains(&Applicability::Safe));
+        // Applying them used to add the same flag ten times, one per pass.
+        let fixed = apply_fixes(source, &options, Applicability::Unsafe);
+        assert!(!fixed.reached_limit, "{:?}", fixed.applied);
+        assert!(fixed
+            .source
+            .starts_with(&source[..source.find("\nRUN apk add git").unwrap()]));
     }
 }

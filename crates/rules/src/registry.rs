@@ -146,8 +146,12 @@ impl RuleMeta {
     }
 }
 
-/// The address of a rule's documentation page (`docs/rules/<CODE>.md` of the repository).
+/// The address of a rule's documentation page (`docs/rules/<CODE>.md` of the repository; for a
+/// ShellCheck code, its page in ShellCheck's wiki).
 pub fn documentation_url(code: &str) -> String {
+    if crate::shellcheck::find_meta(code).is_some() {
+        return crate::shellcheck::wiki_url(code);
+    }
     format!("https://github.com/plimsoll-dev/plimsoll/blob/main/docs/rules/{code}.md")
 }
 
@@ -268,13 +272,15 @@ pub fn all_metas() -> &'static [RuleMeta] {
     &REGISTRY.metas
 }
 
-/// The metadata for a code, name or alias, syntax codes included.
+/// The metadata for a code, name or alias, syntax codes and ShellCheck codes (`SC2086`)
+/// included.
 pub fn find_meta(name: &str) -> Option<&'static RuleMeta> {
     let key = name.trim().to_ascii_lowercase();
     REGISTRY
         .meta_by_name
         .get(key.as_str())
         .map(|&index| &REGISTRY.metas[index])
+        .or_else(|| crate::shellcheck::find_meta(name))
 }
 
 pub(crate) struct Registry {

@@ -16,7 +16,7 @@
 //! options (`format`, `no-color`, `verbose`) have no Plimsoll setting and are reported as
 //! ignored. A value of the wrong type is an error, as in hadolint.
 
-use super::{all_metas, selects, ConfigError, SettingsFile};
+use super::{selects_any, ConfigError, SettingsFile};
 use crate::diagnostic::Severity;
 use crate::rules::helpers::labels::LabelKind;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
@@ -28,7 +28,7 @@ use std::path::Path;
 pub struct HadolintFile {
     /// The settings it amounts to.
     pub settings: SettingsFile,
-    /// Keys ignored and entries that name no Plimsoll rule (`SC2086`), in file order.
+    /// Keys ignored and entries that name no Plimsoll rule (`DL9999`), in file order.
     pub warnings: Vec<String>,
 }
 
@@ -135,7 +135,7 @@ fn threshold(level: &str) -> Option<Severity> {
 
 fn warn_unknown(codes: &[String], key: &str, warnings: &mut Vec<String>) {
     for code in codes {
-        if !all_metas().iter().any(|meta| selects(code, meta)) {
+        if !selects_any(code) {
             warnings.push(format!("`{code}` in `{key}` names no Plimsoll rule"));
         }
     }
@@ -308,11 +308,15 @@ mod tests {
 
     #[test]
     fn ignored_maps_to_ignore() {
-        let file = read("ignored:\n  - DL3019\n  - SC2086\n");
-        assert_eq!(file.settings.ignore.unwrap(), ["DL3019", "SC2086"]);
+        // ShellCheck's codes are known: they apply when ShellCheck runs.
+        let file = read("ignored:\n  - DL3019\n  - SC2086\n  - DL9999\n");
+        assert_eq!(
+            file.settings.ignore.unwrap(),
+            ["DL3019", "SC2086", "DL9999"]
+        );
         assert_eq!(
             file.warnings,
-            ["`SC2086` in `ignored` names no Plimsoll rule"]
+            ["`DL9999` in `ignored` names no Plimsoll rule"]
         );
     }
 

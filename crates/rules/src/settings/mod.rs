@@ -49,6 +49,9 @@ pub struct Settings {
     /// `# check=skip=…`) are honoured; hadolint's `disable-ignore-pragma: true` turns them
     /// off.
     pub honor_inline_ignores: bool,
+    /// Whether RUN scripts are also checked by ShellCheck, when the `shellcheck` program is
+    /// installed (see [`crate::shellcheck`]); its findings have ShellCheck's codes (`SC2086`).
+    pub shellcheck: bool,
 }
 
 impl Default for Settings {
@@ -65,6 +68,7 @@ impl Default for Settings {
             rule_options: BTreeMap::new(),
             no_fail: false,
             honor_inline_ignores: true,
+            shellcheck: false,
         }
     }
 }
@@ -81,6 +85,7 @@ impl Default for Settings {
 /// failure-threshold = "warning"
 /// no-fail = false
 /// honor-inline-ignores = true
+/// shellcheck = true               # also run ShellCheck on RUN scripts (off by default)
 /// trusted-registries = ["docker.io", "ghcr.io"]
 /// label-schema = { maintainer = "email" }
 /// strict-labels = true
@@ -111,6 +116,8 @@ pub struct SettingsFile {
     pub no_fail: Option<bool>,
     /// See [`Settings::honor_inline_ignores`].
     pub honor_inline_ignores: Option<bool>,
+    /// See [`Settings::shellcheck`].
+    pub shellcheck: Option<bool>,
     /// See [`Settings::trusted_registries`].
     pub trusted_registries: Option<Vec<String>>,
     /// See [`Settings::label_schema`]. Kinds are `text`, `url`, `semver`, `hash`,
@@ -213,7 +220,8 @@ impl SettingsFile {
             }
         }
         for name in self.severity.iter().flat_map(BTreeMap::keys) {
-            if !all_metas().iter().any(|meta| meta.is_named(name)) {
+            let named = all_metas().iter().any(|meta| meta.is_named(name));
+            if !named && !crate::shellcheck::names_some(name) {
                 out.push(format!("`{name}` in `severity` is not a rule code or name"));
             }
         }
@@ -340,6 +348,9 @@ impl Settings {
         if let Some(honor) = file.honor_inline_ignores {
             self.honor_inline_ignores = honor;
         }
+        if let Some(shellcheck) = file.shellcheck {
+            self.shellcheck = shellcheck;
+        }
         self
     }
 
@@ -365,10 +376,15 @@ impl Settings {
 
     /// The severity `rule` reports at.
     pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
+        self.severity_override(rule).unwrap_or(rule.severity)
+    }
+
+    /// The severity the settings give `rule`, if they name it.
+    pub fn severity_override(&self, rule: &RuleMeta) -> Option<Severity> {
         self.severity
             .iter()
             .find(|(name, _)| rule.is_named(name))
-            .map_or(rule.severity, |(_, severity)| *severity)
+            .map(|(_, severity)| *severity)
     }
 
     /// The options given for `rule`.
@@ -406,9 +422,10 @@ pub fn selects(selector: &str, rule: &RuleMeta) -> bool {
 }
 
 /// Whether `selector` selects at least one rule (a selector that selects none is most
-/// likely a typo).
+/// likely a typo); ShellCheck's codes (`SC2086`, `SC`, `shellcheck`) count.
 pub fn selects_any(selector: &str) -> bool {
     all_metas().iter().any(|meta| selects(selector, meta))
+        || crate::shellcheck::selects_some(selector)
 }
 
 #[cfg(test)]
@@ -434,6 +451,7 @@ severity = { DL3019 = "error", apk-add-without-no-cache = "WARN" }
 failure-threshold = "warning"
 no-fail = true
 honor-inline-ignores = false
+shellcheck = true
 trusted-registries = ["docker.io"]
 label-schema = { maintainer = "email" }
 strict-labels = true
@@ -452,6 +470,7 @@ nested = { list = [1, "a"] }
         assert_eq!(file.failure_threshold, Some(Severity::Warning));
         assert_eq!(file.no_fail, Some(true));
         assert_eq!(file.honor_inline_ignores, Some(false));
+        assert_eq!(file.shellcheck, Some(true));
         assert_eq!(file.trusted_registries.as_ref().unwrap(), &["docker.io"]);
         assert_eq!(file.label_schema.as_ref().unwrap()["maintainer"], "email");
         assert_eq!(file.strict_labels, Some(true));
@@ -467,7 +486,7 @@ nested = { list = [1, "a"] }
         assert_eq!(settings.severity_of(meta), Severity::Error);
         assert_eq!(settings.rule_options(meta).unwrap()["answer"], 42);
         assert!(!settings.is_enabled(crate::registry::find_meta("PL001").unwrap()));
-        assert!(settings.no_fail && !settings.honor_inline_ignores);
+        assert!(settings.no_fail && !settings.honor_inline_ignores && settings.shellcheck);
     }
 
     #[test]
@@ -538,13 +557,13 @@ nested = { list = [1, "a"] }
     #[test]
     fn warnings_for_names_of_no_rule() {
         let file = read(
-            "select = [\"DL9\"]\nignore = [\"SC2086\", \"DL30\"]\nseverity = { XX1 = \"info\" }\n[rules.nope]\n",
+            "select = [\"DL9\"]\nignore = [\"XY2086\", \"DL30\", \"SC2086\"]\nseverity = { XX1 = \"info\", SC2154 = \"error\", shellcheck = \"info\" }\n[rules.nope]\n",
         );
         assert_eq!(
             file.warnings(),
             [
                 "`DL9` in `select` selects no rule",
-                "`SC2086` in `ignore` selects no rule",
+                "`XY2086` in `ignore` selects no rule",
                 "`XX1` in `severity` is not a rule code or name",
                 "`[rules.nope]` is not a rule code or name",
             ]
