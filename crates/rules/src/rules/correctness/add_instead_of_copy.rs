@@ -1,7 +1,10 @@
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
+use crate::model::{InstructionId, SemanticModel};
 use crate::registry::{Rule, Target};
+use crate::rules::helpers::buildkit_env::PLATFORM_ARGS;
+use plimsoll_parser::expand::{Env, EnvList, Lexer};
 use plimsoll_parser::{Arguments, Instruction, Keyword};
 use std::sync::LazyLock;
 
@@ -15,8 +18,11 @@ declare_rule! {
     /// when its name ends with a tar or compression extension (`.tar`, `.tar.gz`, `.tgz`,
     /// `.gz`, `.bz2`, `.tbz2`, `.xz`, `.txz`, `.zst`, `.lz`, `.lzma`, `.Z`, …). A `.zip` is
     /// a local file like any other: `ADD` never extracts zip archives. An `ADD` is
-    /// reported when at least one source is local and not an archive. Sources with a
-    /// variable that has no value are not judged.
+    /// reported when at least one source is local and not an archive. A source with a
+    /// variable that has no value is judged by what is written around it: it is local when
+    /// a path comes before the variable (`bin/${VERSION}/tool`) and not an archive when its
+    /// file name is written out; otherwise it is not judged (`${DIST}/tool` may be a URL).
+    /// BuildKit's platform ARGs (`$TARGETARCH`) stand for platform names.
     ///
     /// ## Why
     /// `ADD` does more than copy: it downloads URLs, clones Git repositories and unpacks
@@ -111,7 +117,7 @@ impl Rule for AddInsteadOfCopy {
             }
             let kind = match checker.model.expand_at(id, &word.value) {
                 Some(value) => classify(checker, &value, nested),
-                None => Source::Unknown,
+                None => classify_partly_known(checker.model, id, &word.value),
             };
             kinds.push(kind);
         }
@@ -170,6 +176,52 @@ fn classify(checker: &Checker<'_>, value: &str, nested: bool) -> Source {
     let has_glob = value.contains(['*', '?', '[']);
     let maybe_archive = has_glob || (!nested && context_file_may_be_archive(checker, value));
     Source::Local { maybe_archive }
+}
+
+/// Stands for the value of a variable that has none in [`classify_partly_known`]; no path
+/// or URL contains it.
+const UNKNOWN: &str = "\u{0}";
+
+/// The ARG and ENV values at an instruction; BuildKit's automatic platform ARGs stand for a
+/// platform name (`amd64`, `linux/amd64`), any other variable without a value for
+/// [`UNKNOWN`].
+struct PartlyKnownEnv(EnvList);
+
+impl Env for PartlyKnownEnv {
+    fn get(&self, name: &str) -> Option<&str> {
+        Env::get(&self.0, name)
+            .or_else(|| {
+                PLATFORM_ARGS
+                    .iter()
+                    .find(|(arg, _)| *arg == name)
+                    .map(|(_, value)| *value)
+            })
+            .or(Some(UNKNOWN))
+    }
+}
+
+/// What a source using variables without a value is, from what is written around them:
+/// local when the text before the first unknown value is a path (a `/`, and no `:` or `@`
+/// that could start a URL or `user@host:path`), and not an archive when its last component
+/// is known and has no archive extension (`bin/${VERSION}/tool`, `build/app-${TARGETARCH}`).
+/// Such a file is never looked for in the build context, so it may still be an archive.
+fn classify_partly_known(model: &SemanticModel, id: InstructionId, word: &str) -> Source {
+    let env = PartlyKnownEnv(model.variables_at(id));
+    let Ok(expansion) = Lexer::new(model.file.escape).process_word(word, &env) else {
+        return Source::Unknown;
+    };
+    let value = expansion.value;
+    let prefix = value.split(UNKNOWN).next().unwrap_or("");
+    let local = prefix.contains('/') && !prefix.contains([':', '@']);
+    let name = value.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    let named_archive = ARCHIVE_EXTENSIONS.iter().any(|ext| name.ends_with(ext));
+    if local && !name.is_empty() && !name.contains(UNKNOWN) && !named_archive {
+        Source::Local {
+            maybe_archive: true,
+        }
+    } else {
+        Source::Unknown
+    }
 }
 
 /// Whether the build context holds `path` as a file that is not plain text (or cannot be

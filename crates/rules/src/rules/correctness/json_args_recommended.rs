@@ -17,7 +17,9 @@ declare_rule! {
     /// that sets its shell explicitly with `SHELL` (in the stage before the instruction, or
     /// in a stage it is built on): the shell form is then a deliberate choice. `CMD` and
     /// `ENTRYPOINT` registered with `ONBUILD` are not checked, since the stage they will
-    /// run in is not known.
+    /// run in is not known. Unlike hadolint, `HEALTHCHECK CMD` is not checked either: the
+    /// check runs as a process of its own beside the container's main process, so the shell
+    /// form costs nothing there.
     ///
     /// ## Why
     /// The shell form runs the command as `/bin/sh -c "…"`. The shell is then the

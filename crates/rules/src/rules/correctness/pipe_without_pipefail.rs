@@ -29,7 +29,11 @@ declare_rule! {
     /// any shell started with `-o pipefail` (a shell without the option fails at once), and
     /// so does `set -o pipefail` in the script. Pipes whose writers cannot fail (`echo`,
     /// `printf`, `yes`, `true`) are not reported: `pipefail` changes nothing there, or
-    /// breaks `yes |`. As in hadolint, PowerShell and `cmd` shells are not checked. A heredoc
+    /// breaks `yes |`. Nor are pipes whose status nothing reads: in a command substitution
+    /// given as an argument (`[ "$(ls | wc -l)" = 2 ]`), followed by `|| true`, or ending a
+    /// step followed by `;` in a script without `set -e`; nor a pipe the parser could only
+    /// rebuild from a syntax error. As in hadolint, PowerShell and `cmd` shells are not
+    /// checked. A heredoc
     /// script run by its own interpreter (`#!/bin/bash`, or `RUN bash <<EOF`) does not see
     /// the `SHELL` options: only `set -o pipefail` in it counts.
     ///
@@ -211,6 +215,12 @@ fn unprotected_pipe(script: &ShellScript, errexit: bool) -> Option<&Pipeline> {
     };
     script.pipelines().into_iter().find(|pipe| {
         pipe.is_piped()
+            // A pipe rebuilt from a syntax error (`if "%x%"=="1" curl … | bash`, cmd syntax
+            // in a POSIX shell) is a guess: the shell stops at the error anyway.
+            && !script.errors().iter().any(|e| {
+                e.script_range.start < pipe.script_range.end
+                    && pipe.script_range.start < e.script_range.end
+            })
             && pipefail_at.is_none_or(|at| pipe.script_range.start < at)
             && writers_can_fail(script, pipe)
             && status_matters(script, pipe, errexit_at)

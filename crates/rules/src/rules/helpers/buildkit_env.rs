@@ -463,7 +463,8 @@ pub(crate) fn variable_name_ranges(text: &str, name: &str, escape: char) -> Vec<
 }
 
 /// The edits that rename the variable `name` to `new` in `text`, written in the file at
-/// `start` (see [`variable_name_ranges`]).
+/// `start` (see [`variable_name_ranges`]); none when `new` would not be read back as one
+/// name (`ARG A-B` declares a name no `$A-B` can use: it reads as `$A` then `-B`).
 pub(crate) fn rename_variable(
     text: &str,
     start: u32,
@@ -471,6 +472,11 @@ pub(crate) fn rename_variable(
     new: &str,
     escape: char,
 ) -> Vec<Edit> {
+    let is_name = new.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic())
+        && new.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+    if !is_name {
+        return Vec::new();
+    }
     variable_name_ranges(text, name, escape)
         .into_iter()
         .map(|r| {
@@ -512,6 +518,19 @@ mod tests {
 
     fn env_at(text: &str, id: InstructionId) -> BuildEnv {
         env_before(&model(text), id).unwrap()
+    }
+
+    #[test]
+    fn renames_only_to_names_a_variable_reference_can_hold() {
+        assert_eq!(
+            rename_variable("$BASE_IMAGE:1", 5, "BASE_IMAGE", "BASE_IMG", '\\'),
+            [Edit::replace(TextRange::new(6, 16), "BASE_IMG")]
+        );
+        // `$BASE_IMA-E` would read as `$BASE_IMA` then `-E`: renaming to it again and again
+        // never converged (this used to make the fixes loop).
+        for new in ["BASE_IMA-E", "1A", "A.B", "", "É"] {
+            assert!(rename_variable("$BASE_IMAGE", 0, "BASE_IMAGE", new, '\\').is_empty());
+        }
     }
 
     #[test]

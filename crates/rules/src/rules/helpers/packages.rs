@@ -6,6 +6,7 @@ use crate::checker::Checker;
 use crate::diagnostic::{Edit, Fix};
 use crate::model::{RunScript, SemanticModel};
 use crate::rules::helpers::commands::subcommand;
+use crate::rules::helpers::expansion::expand_in_script;
 use crate::rules::helpers::mounts::kept_out_targets;
 use crate::rules::helpers::run_edits::{append_and, ends_script, is_editable_command_line};
 use crate::rules::helpers::stages::{
@@ -513,8 +514,10 @@ pub(crate) struct Package<'a> {
 }
 
 /// The values a word stands for when the RUN runs: its static value, or its text expanded
-/// with the ARG and ENV values the Dockerfile gives (split into words when unquoted).
-/// `None` when it uses a variable (or a command substitution) whose value is not known.
+/// with the ARG and ENV values the Dockerfile gives and the values the script gives its own
+/// variables before the command (`deps='gcc make'; apk add $deps`), split into words when
+/// unquoted. `None` when it uses a variable (or a command substitution) whose value is not
+/// known.
 pub(crate) fn word_values(
     model: &SemanticModel,
     run: &RunScript,
@@ -526,7 +529,16 @@ pub(crate) fn word_values(
     if word.text.contains("$(") || word.text.contains('`') || word.text.contains("$'") {
         return None;
     }
-    let value = model.expand_at(run.instruction, &word.text)?;
+    let command = run
+        .script
+        .commands()
+        .find(|c| c.name.iter().chain(&c.args).any(|w| std::ptr::eq(w, word)));
+    let value = match command {
+        Some(command) => expand_in_script(model, run, command, &word.text)?,
+        // A word of a script run by the RUN's script (`sh -c "…"`): its own variables are
+        // not followed.
+        None => model.expand_at(run.instruction, &word.text)?,
+    };
     // The model keeps the quotes of an ENV value written without `$` (`ENV PKGS "a b"`):
     // no package name has one.
     let unquote = |v: &str| v.trim_matches(['"', '\'']).to_string();
@@ -768,7 +780,8 @@ pub(crate) fn go_pinned(package: &str, get: bool) -> Option<bool> {
 }
 
 /// Whether a dynamic argument of the tool could be an option satisfying `is_option`: its
-/// value is not known, or one of its values is such an option.
+/// value is not known, or one of its values is such an option. A word written with a
+/// leading character other than `-` (`pkg-${VERSION}`) is never an option.
 pub(crate) fn option_may_be_hidden(
     model: &SemanticModel,
     run: &RunScript,
@@ -777,11 +790,18 @@ pub(crate) fn option_may_be_hidden(
 ) -> bool {
     tool.args
         .iter()
-        .filter(|w| !w.is_static())
+        .filter(|w| !w.is_static() && may_start_with_dash(&w.text))
         .any(|word| match word_values(model, run, word) {
             Some(values) => values.iter().any(|v| is_option(v)),
             None => true,
         })
+}
+
+/// Whether a word, as written, may have a value that starts with `-`: it starts with `-`
+/// or with an expansion, once its opening quotes are set aside.
+fn may_start_with_dash(text: &str) -> bool {
+    let unquoted = text.trim_start_matches(['"', '\'']);
+    !unquoted.starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_'))
 }
 
 /// Whether the command's standard input is not the build's (empty) input: it is piped into

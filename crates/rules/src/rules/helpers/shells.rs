@@ -3,8 +3,9 @@
 use super::images::{base_image, is_windows_image};
 use super::stages::stage_chain;
 use crate::model::{BaseImage, InstructionId, SemanticModel, Stage};
-use plimsoll_parser::shell::basename;
+use plimsoll_parser::shell::{basename, Word};
 use plimsoll_parser::{Arguments, Keyword};
+use std::borrow::Cow;
 
 /// The SHELL in effect at an instruction.
 pub(crate) struct ShellInEffect {
@@ -51,6 +52,36 @@ impl ShellInEffect {
             .collect();
         sets_option(&options, letter, name)
     }
+}
+
+/// The script a shell is given with `-c` (alone or ending a cluster: `sh -ec SCRIPT`), from
+/// the shell's arguments. A script holding expansions (`bash -c "… $PKGS …"`) has no static
+/// value: its text is taken without the surrounding double quotes and with the backslashes
+/// that escape `"`, `$`, `` ` `` and `\` removed, the expansions staying as written, which
+/// is enough to read the script's commands.
+pub(crate) fn inline_script(args: &[Word]) -> Option<Cow<'_, str>> {
+    let at = args.iter().position(|w| {
+        w.as_str()
+            .is_some_and(|v| is_option_cluster(v) && v.ends_with('c'))
+    })?;
+    let script = args.get(at + 1)?;
+    if let Some(value) = script.as_str() {
+        return Some(Cow::Borrowed(value));
+    }
+    let quoted = script.text.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(quoted.len());
+    let mut chars = quoted.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some('"' | '$' | '`' | '\\')) => out.extend(chars.next()),
+            // A line continuation inside the quotes joins the lines.
+            ('\\', Some('\n')) => {
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    Some(Cow::Owned(out))
 }
 
 /// Whether `word` is a cluster of single-letter options: `-e`, `-euxo`, `-lc` (not `--x`,

@@ -14,7 +14,8 @@ declare_rule! {
     /// `-v`/`--version` pins its gems. A `.gem` file is not checked, nor are the values of
     /// options (`--install-dir DIR`) and the build options after `--`. A gem written with a
     /// variable is judged by the value an ARG or ENV gives it; one whose value the
-    /// Dockerfile does not give is never reported.
+    /// Dockerfile does not give is never reported. Unlike hadolint, a gem after an option
+    /// that takes no value (`gem install --no-document fpm`) is checked.
     ///
     /// ## Why
     /// Without a version, `gem install` takes the latest release on the day of the build:

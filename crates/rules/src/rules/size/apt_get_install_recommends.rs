@@ -16,8 +16,10 @@ declare_rule! {
     /// `-o APT::Install-Recommends=false` (or `0`, `no`), or an `Install-Recommends`
     /// setting that a RUN of the stage writes (or a COPY puts in `/etc/apt/apt.conf.d/`)
     /// before the command; and when an option is hidden in a variable whose value is not
-    /// known. `apt-get install` without packages (`apt-get install -f`) and a simulation
-    /// (`apt-get install -s`) are not checked.
+    /// known. A simulation (`apt-get install -s`) is not checked, nor `apt-get install`
+    /// without packages, which installs nothing, except with `-f` (`--fix-broken`): that
+    /// installs what broken packages need (after `dpkg -i app.deb`), and what those
+    /// recommend.
     ///
     /// ## Why
     /// By default apt-get also installs the packages that the requested ones recommend:
@@ -79,7 +81,10 @@ impl Rule for AptGetInstallRecommends {
             .any(no_recommends)
             || option_may_be_hidden(checker.model, run, &apt, no_recommends)
             || configured_in_image(checker, run, "install-recommends", &["/etc/apt/apt.conf"]);
-        if turned_off || apt.apt_simulates() || apt.operands().is_empty() {
+        // Without packages, only `-f` installs something: what the broken packages need
+        // (after `dpkg -i app.deb`), with the packages those recommend.
+        let installs = !apt.operands().is_empty() || apt.has_option(&["-f", "--fix-broken"]);
+        if turned_off || apt.apt_simulates() || !installs {
             return;
         }
         report_missing_switch(

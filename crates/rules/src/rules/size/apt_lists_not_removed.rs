@@ -6,6 +6,7 @@ use crate::registry::{Rule, Target};
 use crate::rules::helpers::commands::subcommand;
 use crate::rules::helpers::mounts::kept_out_targets;
 use crate::rules::helpers::run_edits::{append_and, ends_script, is_editable_command_line};
+use crate::rules::helpers::shells::inline_script;
 use crate::rules::helpers::stages::{builds_on, ends_up_in_image, run_and_stage};
 use plimsoll_parser::shell::{Command, Connector, ShellScript, Word};
 use plimsoll_parser::{Instruction, Keyword};
@@ -16,15 +17,18 @@ declare_rule! {
     /// package lists, `/var/lib/apt/lists/*`, later in the same RUN.
     ///
     /// The lists count as removed by `rm` of `/var/lib/apt/lists`, of its content, or of a
-    /// parent directory, by `find /var/lib/apt/lists … -delete`, or by `apt-get distclean`.
-    /// `apt-get clean` does not remove them: it only empties `/var/cache/apt/archives`.
+    /// parent directory, by `find /var/lib/apt/lists … -delete`, or by `apt-get distclean`
+    /// (or `dist-clean`). `apt-get clean` does not remove them: it only empties
+    /// `/var/cache/apt/archives`; nor does, unlike for hadolint, an `rm -rf` of anything else
+    /// (`rm -rf /tmp/build`).
     ///
     /// The rule stays silent when the RUN has a cache or tmpfs mount on
     /// `/var/lib/apt/lists` (or on `/var/lib/apt`): the lists are then not written to the
     /// layer. Like hadolint, it only looks at the stages that end up in the image: the last
     /// stage and the stages it is built on (`FROM stage`). Lists left in a build stage whose
-    /// files are only copied from do not make the image bigger. `RUN` registered with
-    /// `ONBUILD` is not checked.
+    /// files are only copied from do not make the image bigger; unlike hadolint, that holds
+    /// also for a stage that such a build stage is built on. `RUN` registered with `ONBUILD`
+    /// is not checked.
     ///
     /// ## Why
     /// `apt-get update` downloads the package indexes of every configured repository into
@@ -242,13 +246,12 @@ fn removes_lists(command: &Command, depth: usize) -> bool {
         }),
         Some(program) if CLEANING_INSTALLERS.contains(&program) => true,
         // `bash -c "… && rm -rf /var/lib/apt/lists/*"`
-        Some("sh" | "bash" | "dash" | "ash" | "zsh") if depth < 2 => {
-            invocation.flag_value("-c").is_some_and(|inner| {
-                ShellScript::parse_text(inner)
+        Some("sh" | "bash" | "dash" | "ash" | "zsh") if depth < 2 => inline_script(invocation.args)
+            .is_some_and(|inner| {
+                ShellScript::parse_text(&inner)
                     .commands()
                     .any(|c| removes_lists(c, depth + 1))
-            })
-        }
+            }),
         Some("find") => {
             let start = invocation.args.first().and_then(Word::as_str);
             start.is_some_and(|p| covers(p, LISTS))

@@ -4,7 +4,7 @@ use crate::diagnostic::{Edit, Fix};
 use crate::model::{BaseImage, InstructionId, RunScript, SemanticModel, Stage};
 use crate::registry::{Rule, Target};
 use crate::rules::go::toolchain::{base_workdir, join_path, workdir_at};
-use crate::rules::helpers::expansion::expand_word;
+use crate::rules::helpers::expansion::{expand_word, set_by_script, unset_variables};
 use crate::rules::helpers::run_edits::is_editable_command_line;
 use plimsoll_parser::shell::{Command, Connector, Scope, Statement};
 use plimsoll_parser::{Arguments, Keyword, TextRange};
@@ -18,7 +18,9 @@ declare_rule! {
     /// substitution or a pipeline, whose effect ends with it; one in a loop, a condition,
     /// an `if` or `case` branch or a function, which a `WORKDIR` cannot be; `cd -`; and a
     /// `cd` to a directory computed by the script itself (`cd "$(mktemp -d)"`, `cd $tmp`
-    /// with a shell variable).
+    /// with a variable the script sets). A variable the script does not set comes from the
+    /// build (`cd $GOPATH/src/app`, with `GOPATH` from the base image): a `WORKDIR`
+    /// expands it the same way.
     ///
     /// ## Why
     /// A `cd` lasts until the end of its `RUN`. Steps that belong to one directory read
@@ -103,9 +105,13 @@ fn could_be_workdir(model: &SemanticModel, run: &RunScript, command: &Command) -
     match cd.args.iter().find(|w| !w.is_flag()) {
         Some(word) => {
             let dynamic = word.text.contains("$(") || word.text.contains('`');
-            let unknown =
-                word.value.is_none() && expand_word(model, run.instruction, &word.text).is_none();
-            word.as_str() != Some("-") && !dynamic && !unknown
+            // A variable without ARG or ENV value that the script does not set comes from
+            // the base image's environment (`$GOPATH`) or is a build argument without
+            // default: a WORKDIR expands it too.
+            let computed = word.value.is_none()
+                && unset_variables(model, run.instruction, &word.text)
+                    .is_none_or(|names| names.iter().any(|n| set_by_script(&run.script, n)));
+            word.as_str() != Some("-") && !dynamic && !computed
         }
         None => true,
     }
