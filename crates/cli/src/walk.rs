@@ -41,7 +41,8 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Target>, Vec<(String, String)>) {
             targets.push(Target::Stdin);
         } else if path.is_dir() {
             walk_dir(path, &mut targets, &mut errors);
-        } else if path.exists() {
+        } else if path.exists() || path.symlink_metadata().is_ok() {
+            // A broken or looping link is a target too: reading it says what is wrong.
             targets.push(Target::File(path.clone()));
         } else {
             errors.push((
@@ -50,8 +51,26 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Target>, Vec<(String, String)>) {
             ));
         }
     }
+    // The same file under two names (a link beside its target) is checked, and fixed, once,
+    // under its own name rather than the link's.
+    let real = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let is_link = |path: &Path| path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+    let files: std::collections::HashSet<PathBuf> = targets
+        .iter()
+        .filter_map(|t| match t {
+            Target::File(path) if !is_link(path) => Some(real(path)),
+            _ => None,
+        })
+        .collect();
     let mut seen = std::collections::HashSet::new();
-    targets.retain(|t| seen.insert(t.clone()));
+    targets.retain(|t| match t {
+        Target::File(path) if is_link(path) => {
+            let target = real(path);
+            !files.contains(&target) && seen.insert(target)
+        }
+        Target::File(path) => seen.insert(real(path)),
+        Target::Stdin => seen.insert(PathBuf::from("-")),
+    });
     (targets, errors)
 }
 
@@ -60,7 +79,13 @@ fn walk_dir(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<(String, Str
     for entry in ignore::WalkBuilder::new(dir).hidden(false).build() {
         match entry {
             Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                // Links are not followed into directories (no loops), but a Dockerfile that
+                // is a link is checked, and one that is broken, loops or is not a regular
+                // file (a FIFO) is reported when it is read.
+                let is_file = entry.file_type().is_some_and(|t| {
+                    let links_to_dir = t.is_symlink() && entry.path().is_dir();
+                    !(t.is_dir() || links_to_dir)
+                });
                 let name = entry.file_name().to_string_lossy();
                 // `.git` is not in `.gitignore` but never holds Dockerfiles to check.
                 if is_file

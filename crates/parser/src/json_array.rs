@@ -102,7 +102,14 @@ fn string(input: &str) -> IResult<&str, String> {
         match c {
             b'"' => return Ok((&rest[1..], out)),
             b'\\' => {
-                let esc = rest.as_bytes().get(1).copied().ok_or_else(|| fail(rest))?;
+                // Every escape is one ASCII letter: a `\` before a multi-byte character is an
+                // invalid escape, and slicing past its first byte would split the character.
+                let esc = rest
+                    .as_bytes()
+                    .get(1)
+                    .copied()
+                    .filter(u8::is_ascii)
+                    .ok_or_else(|| fail(rest))?;
                 rest = &rest[2..];
                 match esc {
                     b'"' => out.push('"'),
@@ -274,6 +281,10 @@ mod tests {
         assert_eq!(parse(r#"["a""#), JsonArray::NotJson);
         assert_eq!(parse("[\"a\tb\"]"), JsonArray::NotJson);
         assert_eq!(parse("[01]"), JsonArray::NotJson);
+        // A backslash before a multi-byte character (this used to panic).
+        assert_eq!(parse("[\"a\\\u{97}\"]"), JsonArray::NotJson);
+        assert_eq!(parse("[\"\\é\", \"b\"]"), JsonArray::NotJson);
+        assert_eq!(parse("[1, \"\\😀\"]"), JsonArray::NotJson);
         assert_eq!(parse("[1e999]"), JsonArray::NotJson);
         assert_eq!(parse("[-0.5e+3]"), JsonArray::NotAllStrings);
         assert_eq!(

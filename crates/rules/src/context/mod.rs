@@ -9,6 +9,7 @@ pub mod dockerignore;
 use dockerignore::{read_patterns, PatternError, PatternMatcher};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// An entry of a context directory.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,15 +36,26 @@ pub trait BuildContext: Sync {
 pub const MAX_READ: u64 = 1 << 20;
 
 /// A build context on disk.
+///
+/// Nothing outside the root is ever read, listed or reported to exist: `..` and absolute
+/// paths stay inside it, and a symbolic link is followed only while its target is inside
+/// too (a link pointing out, such as `id_rsa -> ~/.ssh/id_rsa`, is seen as a link that
+/// exists but cannot be read).
 #[derive(Clone, Debug)]
 pub struct FsContext {
     root: PathBuf,
+    /// The root with its symbolic links resolved, found on first use: the directory every
+    /// path must resolve inside. `None` when the root does not exist.
+    real_root: OnceLock<Option<PathBuf>>,
 }
 
 impl FsContext {
     /// The context rooted at `root` (usually the Dockerfile's directory).
     pub fn new(root: impl Into<PathBuf>) -> FsContext {
-        FsContext { root: root.into() }
+        FsContext {
+            root: root.into(),
+            real_root: OnceLock::new(),
+        }
     }
 
     /// The root directory.
@@ -57,8 +69,7 @@ impl FsContext {
     /// [`LintOptions::with_context`]: crate::LintOptions::with_context
     pub fn path_of(&self, file: &Path) -> Option<String> {
         let file = std::fs::canonicalize(file).ok()?;
-        let root = std::fs::canonicalize(&self.root).ok()?;
-        let relative = file.strip_prefix(root).ok()?;
+        let relative = file.strip_prefix(self.real_root()?).ok()?;
         Some(
             relative
                 .components()
@@ -68,29 +79,63 @@ impl FsContext {
         )
     }
 
-    fn resolve(&self, path: &str) -> Option<PathBuf> {
-        let mut out = self.root.clone();
+    /// The parts of a context path, `None` when it would leave the root (`..`). An absolute
+    /// path is read from the root, as a build reads `COPY /go.mod .`.
+    fn parts(path: &str) -> Option<Vec<&str>> {
+        let mut parts = Vec::new();
         for part in path.split('/') {
             match part {
                 "" | "." => {}
-                // Never leave the context.
                 ".." => return None,
-                part => out.push(part),
+                // Anything the platform reads as more than a name (`C:`, `a\b` on Windows)
+                // could replace the root when joined.
+                part if !is_plain_name(part) => return None,
+                part => parts.push(part),
             }
         }
-        Some(out)
+        Some(parts)
     }
+
+    fn real_root(&self) -> Option<&Path> {
+        self.real_root
+            .get_or_init(|| std::fs::canonicalize(&self.root).ok())
+            .as_deref()
+    }
+
+    /// Where `parts` really is, every symbolic link on the way resolved; `None` when it
+    /// does not exist or resolves outside the root.
+    fn real_path(&self, parts: &[&str]) -> Option<PathBuf> {
+        let root = self.real_root()?;
+        let real = std::fs::canonicalize(root.join(parts.join("/"))).ok()?;
+        real.starts_with(root).then_some(real)
+    }
+}
+
+fn is_plain_name(part: &str) -> bool {
+    let mut components = Path::new(part).components();
+    matches!(components.next(), Some(std::path::Component::Normal(_)))
+        && components.next().is_none()
 }
 
 impl BuildContext for FsContext {
     fn exists(&self, path: &str) -> bool {
-        self.resolve(path)
-            .is_some_and(|p| std::fs::symlink_metadata(p).is_ok())
+        let Some(parts) = Self::parts(path) else {
+            return false;
+        };
+        // The entry itself may be a link pointing anywhere (a build sends it as a link);
+        // the directories leading to it must be inside the root.
+        match parts.split_last() {
+            None => self.real_root().is_some(),
+            Some((name, dirs)) => self
+                .real_path(dirs)
+                .is_some_and(|dir| std::fs::symlink_metadata(dir.join(name)).is_ok()),
+        }
     }
 
     fn read(&self, path: &str) -> Option<String> {
-        let path = self.resolve(path)?;
+        let path = self.real_path(&Self::parts(path)?)?;
         let metadata = std::fs::metadata(&path).ok()?;
+        // Only regular files: reading a FIFO or a device could block or never end.
         if !metadata.is_file() || metadata.len() > MAX_READ {
             return None;
         }
@@ -99,7 +144,7 @@ impl BuildContext for FsContext {
     }
 
     fn list(&self, dir: &str) -> Vec<Entry> {
-        let Some(path) = self.resolve(dir) else {
+        let Some(path) = Self::parts(dir).and_then(|parts| self.real_path(&parts)) else {
             return Vec::new();
         };
         let Ok(read) = std::fs::read_dir(path) else {
@@ -397,5 +442,171 @@ mod tests {
         assert!(!context.exists("../Cargo.toml"));
         assert!(context.read("src").is_none());
         assert!(context.list("src").iter().any(|e| e.name == "lib.rs"));
+    }
+
+    /// A fresh directory under the system's temporary directory, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let dir = std::env::temp_dir().join(format!(
+                "plimsoll-context-{name}-{}-{n}",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    impl TempDir {
+        /// `context/sub/inside` (reads `inside`) beside `outside/secret` and
+        /// `outside/dir/file` (read `outside`); returns the directory and the context root.
+        fn with_context_and_outside(name: &str) -> (TempDir, PathBuf) {
+            let temp = TempDir::new(name);
+            let root = temp.0.join("context");
+            for (path, content) in [
+                ("outside/secret", "outside"),
+                ("outside/dir/file", "outside"),
+                ("context/sub/inside", "inside"),
+            ] {
+                let path = temp.0.join(path);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, content).unwrap();
+            }
+            (temp, root)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn fs_context_reads_nothing_outside_its_root() {
+        let (temp, root) = TempDir::with_context_and_outside("escape");
+        let outside = temp.0.join("outside");
+        let context = FsContext::new(&root);
+        for path in [
+            "../outside/secret",
+            "sub/../../outside/secret",
+            "/../outside/secret",
+        ] {
+            assert!(!context.exists(path), "{path}");
+            assert_eq!(context.read(path), None, "{path}");
+            assert!(context.list(path).is_empty(), "{path}");
+        }
+        // An absolute path is read from the root, as a build reads it.
+        assert_eq!(context.read("/sub/inside").as_deref(), Some("inside"));
+        assert!(context
+            .read(outside.join("secret").to_str().unwrap())
+            .is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fs_context_follows_symbolic_links_only_inside_its_root() {
+        use std::os::unix::fs::symlink;
+        let (temp, root) = TempDir::with_context_and_outside("symlinks");
+        let outside = temp.0.join("outside");
+        symlink(outside.join("secret"), root.join("absolute-file")).unwrap();
+        symlink("../outside/secret", root.join("relative-file")).unwrap();
+        symlink(&outside, root.join("absolute-dir")).unwrap();
+        symlink("../../outside/dir", root.join("sub/relative-dir")).unwrap();
+        symlink("/", root.join("filesystem-root")).unwrap();
+        symlink("sub/inside", root.join("inside-link")).unwrap();
+        symlink("sub", root.join("inside-dir")).unwrap();
+        symlink("loop-b", root.join("loop-a")).unwrap();
+        symlink("loop-a", root.join("loop-b")).unwrap();
+        symlink("nowhere", root.join("dangling")).unwrap();
+        let context = FsContext::new(&root);
+
+        // Links that point out exist (a build sends them as links) but are never read.
+        for link in [
+            "absolute-file",
+            "relative-file",
+            "absolute-dir",
+            "sub/relative-dir",
+        ] {
+            assert!(context.exists(link), "{link}");
+            assert_eq!(context.read(link), None, "{link}");
+            assert!(context.list(link).is_empty(), "{link}");
+        }
+        // Nothing is found through them.
+        for path in [
+            "absolute-dir/secret",
+            "absolute-dir/dir/file",
+            "sub/relative-dir/file",
+            "filesystem-root/etc/passwd",
+            "filesystem-root/etc",
+        ] {
+            assert!(!context.exists(path), "{path}");
+            assert_eq!(context.read(path), None, "{path}");
+            assert!(context.list(path).is_empty(), "{path}");
+        }
+        // Links inside the root are followed.
+        assert_eq!(context.read("inside-link").as_deref(), Some("inside"));
+        assert_eq!(context.read("inside-dir/inside").as_deref(), Some("inside"));
+        assert!(context
+            .list("inside-dir")
+            .iter()
+            .any(|e| e.name == "inside"));
+        // Loops and dangling links exist as links, and read as nothing.
+        for link in ["loop-a", "dangling"] {
+            assert!(context.exists(link), "{link}");
+            assert_eq!(context.read(link), None, "{link}");
+        }
+        assert!(!context.exists("loop-a/x"));
+        // A listing shows links as entries, never as directories to descend into.
+        let listed: Vec<(String, bool)> = context
+            .list("")
+            .into_iter()
+            .map(|e| (e.name, e.is_dir))
+            .collect();
+        assert!(listed.contains(&("absolute-dir".to_string(), false)));
+        assert!(listed.contains(&("sub".to_string(), true)));
+        // What `COPY . .` sends has the links, never what is behind them.
+        let view = ContextView::new(&context, Some("Dockerfile"));
+        let sent = view.sent_files(100, |_| true);
+        assert!(sent.contains(&"absolute-dir".to_string()), "{sent:?}");
+        for link in ["absolute-dir/", "sub/relative-dir/", "filesystem-root/"] {
+            assert!(sent.iter().all(|p| !p.starts_with(link)), "{sent:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fs_context_root_may_itself_be_a_link() {
+        let temp = TempDir::new("root-link");
+        std::fs::create_dir_all(temp.0.join("real")).unwrap();
+        std::fs::write(temp.0.join("real/go.mod"), "module x\n").unwrap();
+        std::os::unix::fs::symlink("real", temp.0.join("link")).unwrap();
+        let context = FsContext::new(temp.0.join("link"));
+        assert!(context.exists("go.mod"));
+        assert_eq!(context.read("go.mod").as_deref(), Some("module x\n"));
+        assert_eq!(
+            context.path_of(&temp.0.join("link/go.mod")).as_deref(),
+            Some("go.mod")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fs_context_never_opens_a_fifo() {
+        let temp = TempDir::new("fifo");
+        let fifo = temp.0.join("go.mod");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo is not available: skipped");
+            return;
+        }
+        let context = FsContext::new(&temp.0);
+        assert!(context.exists("go.mod"));
+        // Opening a FIFO with no writer would block forever.
+        assert_eq!(context.read("go.mod"), None);
     }
 }
