@@ -40,6 +40,7 @@
 //!   and pipelines of more than 64 elements are split; both are reported as errors.
 
 mod build;
+mod cache;
 mod guard;
 mod unquote;
 mod wrappers;
@@ -572,6 +573,17 @@ fn new_parser() -> Option<tree_sitter::Parser> {
     Some(parser)
 }
 
+/// Forgets the scripts parsed so far.
+///
+/// [`ShellScript::parse`] keeps the models of recent scripts (a few megabytes at most) and
+/// gives a copy, moved to the new place, when the same script is parsed again: what an
+/// editor does on every keystroke, and what repositories with many variants of one
+/// Dockerfile cause. Results never depend on it; clearing is for measuring the cost of a
+/// first parse, or for giving the memory back.
+pub fn clear_parse_cache() {
+    cache::clear();
+}
+
 /// How long tree-sitter may take before the parse is abandoned. Only pathological input
 /// comes close: real scripts parse at several MB/s.
 fn time_budget(len: usize) -> Duration {
@@ -621,7 +633,8 @@ impl ShellScript {
     /// `map` is usually an instruction's `original_map` sliced to the script
     /// ([`SourceMap::slice`]), or a heredoc body's range. Never panics; half-typed input
     /// (an unclosed quote, a trailing `&&`, `$(`) gives a model of what could be read and
-    /// [`has_errors`](Self::has_errors).
+    /// [`has_errors`](Self::has_errors). A script parsed before, with a map of the same
+    /// shape, comes from a cache ([`clear_parse_cache`]).
     ///
     /// ```
     /// use plimsoll_parser::shell::{Connector, ShellScript};
@@ -645,7 +658,9 @@ impl ShellScript {
     /// assert_eq!(&file[y.range.as_usize()], "-qy");
     /// ```
     pub fn parse(script: &str, map: SourceMap) -> ShellScript {
-        ShellScript::parse_with_budget(script, map, time_budget(script.len()))
+        cache::parse_cached(script, map, |script, map| {
+            ShellScript::parse_with_budget(script, map, time_budget(script.len()))
+        })
     }
 
     fn parse_with_budget(script: &str, map: SourceMap, budget: Duration) -> ShellScript {

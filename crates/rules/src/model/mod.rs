@@ -339,6 +339,15 @@ struct Builder<'f> {
     stages: Vec<Stage>,
     stage_of: Vec<Option<usize>>,
     runs: Vec<RunScript>,
+    /// The variables visible in the current stage, kept from one instruction to the next.
+    stage_env: Option<StageEnv>,
+}
+
+/// The variables visible in a stage after its first `seen` variables.
+struct StageEnv {
+    stage: usize,
+    seen: usize,
+    env: EnvList,
 }
 
 impl<'f> Builder<'f> {
@@ -350,6 +359,7 @@ impl<'f> Builder<'f> {
             stages: Vec::new(),
             stage_of: Vec::with_capacity(file.instructions.len()),
             runs: Vec::new(),
+            stage_env: None,
         }
     }
 
@@ -363,8 +373,8 @@ impl<'f> Builder<'f> {
             self.stage_of.push(current);
             match current {
                 None if instruction.keyword == Keyword::Arg => {
-                    let env = self.global_env();
-                    let declared = self.arg_variables(id, instruction, &env, &[]);
+                    let mut env = self.global_env();
+                    let declared = self.arg_variables(id, instruction, &mut env, &[]);
                     self.global_args.extend(declared);
                 }
                 None => {}
@@ -386,8 +396,34 @@ impl<'f> Builder<'f> {
         )
     }
 
-    /// The variables visible in `stage` so far (inherited ENVs, then its own).
-    fn stage_env(&self, stage: usize) -> EnvList {
+    /// The variables visible in `stage` (the current one) so far: inherited ENVs, then its
+    /// own. Taken from the copy kept since the previous instruction, adding the stage's new
+    /// variables (building it anew at every instruction would be quadratic in the length of
+    /// the stage); give it back with [`Self::keep_stage_env`].
+    fn take_stage_env(&mut self, stage: usize) -> EnvList {
+        let (mut env, seen) = match self.stage_env.take() {
+            Some(kept) if kept.stage == stage => (kept.env, kept.seen),
+            _ => (self.inherited_env(stage), 0),
+        };
+        for variable in self.stages[stage].variables.iter().skip(seen) {
+            if let Some(value) = &variable.value {
+                env.push(variable.name.clone(), value.clone());
+            }
+        }
+        env
+    }
+
+    /// Keeps `env`, which holds every variable of `stage` so far, for the next instruction.
+    fn keep_stage_env(&mut self, stage: usize, env: EnvList) {
+        self.stage_env = Some(StageEnv {
+            stage,
+            seen: self.stages[stage].variables.len(),
+            env,
+        });
+    }
+
+    /// The ENVs `stage` inherits from the stages it is built on, the farthest first.
+    fn inherited_env(&self, stage: usize) -> EnvList {
         let mut chain = Vec::new();
         let mut current = Some(stage);
         while let Some(index) = current {
@@ -401,13 +437,10 @@ impl<'f> Builder<'f> {
             };
         }
         let mut env = EnvList::new();
-        for &index in chain.iter().rev() {
-            let own = index == stage;
-            for variable in &self.stages[index].variables {
-                if own || variable.is_env {
-                    if let Some(value) = &variable.value {
-                        env.push(variable.name.clone(), value.clone());
-                    }
+        for &index in chain.iter().skip(1).rev() {
+            for variable in self.stages[index].variables.iter().filter(|v| v.is_env) {
+                if let Some(value) = &variable.value {
+                    env.push(variable.name.clone(), value.clone());
                 }
             }
         }
@@ -501,14 +534,14 @@ impl<'f> Builder<'f> {
     fn stage_instruction(&mut self, stage: usize, id: InstructionId, instruction: &Instruction) {
         match instruction.keyword {
             Keyword::Arg => {
-                let env = self.stage_env(stage);
-                let globals = self.global_args.clone();
-                let declared = self.arg_variables(id, instruction, &env, &globals);
+                let mut env = self.take_stage_env(stage);
+                let declared = self.arg_variables(id, instruction, &mut env, &self.global_args);
                 self.stages[stage].variables.extend(declared);
+                self.keep_stage_env(stage, env);
             }
             Keyword::Env => {
                 if let Arguments::KeyValues(pairs) = &instruction.args {
-                    let mut env = self.stage_env(stage);
+                    let mut env = self.take_stage_env(stage);
                     for pair in pairs {
                         let value = self.expand(&pair.value.value, &env);
                         if let Some(value) = &value {
@@ -521,14 +554,16 @@ impl<'f> Builder<'f> {
                             instruction: id,
                         });
                     }
+                    self.keep_stage_env(stage, env);
                 }
             }
             Keyword::User => {
                 if let Arguments::Text(word) = &instruction.args {
-                    let env = self.stage_env(stage);
+                    let env = self.take_stage_env(stage);
                     let value = self
                         .expand(&word.value, &env)
                         .unwrap_or_else(|| word.value.clone());
+                    self.keep_stage_env(stage, env);
                     self.stages[stage].user = Some(User {
                         value,
                         instruction: id,
@@ -544,12 +579,13 @@ impl<'f> Builder<'f> {
             }
             Keyword::Copy | Keyword::Add => {
                 if let Some(from) = instruction.flag("from").and_then(|f| f.value.as_ref()) {
-                    let env = self.stage_env(stage);
+                    let env = self.take_stage_env(stage);
                     let range = instruction
                         .flag("from")
                         .and_then(|f| f.value_range)
                         .unwrap_or(instruction.range);
                     let source = self.resolve_image(from, range, &env, stage);
+                    self.keep_stage_env(stage, env);
                     self.stages[stage].copies_from.push(CopyFrom {
                         instruction: id,
                         source,
@@ -576,9 +612,10 @@ impl<'f> Builder<'f> {
                 .find(|(key, _)| key.trim() == "from")
                 .map(|(_, value)| value.trim().to_string());
             if let Some(from) = from {
-                let env = self.stage_env(stage);
+                let env = self.take_stage_env(stage);
                 let range = flag.value_range.unwrap_or(flag.range);
                 let source = self.resolve_image(&from, range, &env, stage);
+                self.keep_stage_env(stage, env);
                 self.stages[stage].copies_from.push(CopyFrom {
                     instruction: id,
                     source,
@@ -639,21 +676,22 @@ impl<'f> Builder<'f> {
         }
     }
 
+    /// The variables an ARG declares, each default expanded with `env` and the ones
+    /// declared before it, which are added to `env`.
     fn arg_variables(
         &self,
         id: InstructionId,
         instruction: &Instruction,
-        env: &EnvList,
+        env: &mut EnvList,
         globals: &[Variable],
     ) -> Vec<Variable> {
         let Arguments::List(words) = &instruction.args else {
             return Vec::new();
         };
-        let mut env = env.clone();
         let mut out = Vec::new();
         for word in words {
             let (name, value) = match word.value.split_once('=') {
-                Some((name, value)) => (name.to_string(), self.expand(&unquote(value), &env)),
+                Some((name, value)) => (name.to_string(), self.expand(&unquote(value), env)),
                 None => {
                     let name = word.value.clone();
                     let global = globals
@@ -772,6 +810,47 @@ mod tests {
         assert_eq!(in_child.get("E"), Some("global-env"));
         assert_eq!(in_child.get("V"), None);
         assert_eq!(m.variables_at(2).get("ONLY"), Some("g"));
+    }
+
+    #[test]
+    fn each_instruction_sees_the_variables_declared_before_it() {
+        let m = model(
+            "ARG G=g\nFROM alpine AS a\nENV A=1\nARG B=$A-b\nENV C=${B}c E=$C.e\nUSER $C\n\
+             FROM a AS b\nARG G\nENV D=$C-$G\nCOPY --from=$D x y\nRUN --mount=from=$A$G x\n\
+             FROM a\nUSER $A-$C\n",
+        );
+        let values = |stage: usize| -> Vec<_> {
+            m.stages[stage]
+                .variables
+                .iter()
+                .map(|v| (v.name.as_str(), v.value.as_deref()))
+                .collect()
+        };
+        assert_eq!(
+            values(0),
+            [
+                ("A", Some("1")),
+                ("B", Some("1-b")),
+                ("C", Some("1-bc")),
+                ("E", Some("1-bc.e"))
+            ]
+        );
+        assert_eq!(m.stages[0].user.as_ref().unwrap().value, "1-bc");
+        assert_eq!(values(1), [("G", Some("g")), ("D", Some("1-bc-g"))]);
+        let sources: Vec<_> = m.stages[1]
+            .copies_from
+            .iter()
+            .map(|c| match &c.source {
+                BaseImage::Image(image) => image.text.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(sources, ["1-bc-g", "1g"]);
+        // The ENVs of `a` are inherited, its ARGs and the variables of `b` are not.
+        assert_eq!(m.stages[2].user.as_ref().unwrap().value, "1-1-bc");
+        use plimsoll_parser::expand::Env;
+        let last = m.variables_at(m.file.instructions.len() - 1);
+        assert_eq!((last.get("B"), last.get("D")), (None, None));
     }
 
     #[test]
