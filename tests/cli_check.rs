@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// A Dockerfile with one finding (DL3019, info) that `--fix` fixes.
-const APK: &str = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\n";
+const APK: &str = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER 10001\n";
 /// `APK` fixed.
-const APK_FIXED: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER app\n";
+const APK_FIXED: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER 10001\n";
 /// A Dockerfile without findings.
-const CLEAN: &str = "FROM alpine:3.20\nUSER app\n";
+const CLEAN: &str = "FROM alpine:3.20\nUSER 10001\n";
 /// A Dockerfile with a warning (DL3025) that has no safe fix.
-const SHELL_CMD: &str = "FROM alpine:3.20\nUSER app\nCMD echo hi\n";
+const SHELL_CMD: &str = "FROM alpine:3.20\nUSER 10001\nCMD echo hi\n";
 
 /// Environment variables that change what `plimsoll check` does.
 const ENV: [&str; 9] = [
@@ -322,14 +322,14 @@ fn fix_rewrites_the_file() {
 fn fix_reports_what_is_left_and_exits_1_for_it() {
     let dir = project(&[(
         "Dockerfile",
-        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\n",
+        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER 10001\nCMD echo hi\n",
     )]);
     let out = plimsoll(dir.path(), &["check", "--fix", "--format", "json"]);
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(out.codes(), ["DL3025"]);
     assert_eq!(
         read(dir.path(), "Dockerfile"),
-        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER app\nCMD echo hi\n"
+        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER 10001\nCMD echo hi\n"
     );
 }
 
@@ -402,7 +402,7 @@ fn fix_leaves_files_without_fixes_untouched() {
 
 #[test]
 fn fix_creates_the_dockerignore_in_the_context() {
-    let dockerfile = "FROM alpine:3.20\nCOPY . /app\nUSER app\n";
+    let dockerfile = "FROM alpine:3.20\nCOPY . /app\nUSER 10001\n";
     let dir = project(&[("svc/Dockerfile", dockerfile)]);
 
     // --diff shows the new file and fails, without creating it.
@@ -432,7 +432,7 @@ fn fix_creates_the_dockerignore_in_the_context() {
 fn fix_with_context_creates_the_dockerignore_there() {
     let dir = project(&[(
         "docker/Dockerfile",
-        "FROM alpine:3.20\nCOPY . /app\nUSER app\n",
+        "FROM alpine:3.20\nCOPY . /app\nUSER 10001\n",
     )]);
     let out = plimsoll(
         dir.path(),
@@ -447,7 +447,7 @@ fn fix_with_context_creates_the_dockerignore_there() {
 #[test]
 fn unsafe_fixes_only_with_the_flag() {
     let dockerfile = "FROM alpine:3.20\nADD conf.txt /etc/\nADD app.tar /opt/\n\
-                      ENTRYPOINT /opt/app serve\nUSER app\n";
+                      ENTRYPOINT /opt/app serve\nUSER 10001\n";
     let dir = project(&[
         ("Dockerfile", dockerfile),
         ("conf.txt", "x"),
@@ -457,7 +457,7 @@ fn unsafe_fixes_only_with_the_flag() {
     let out = plimsoll(dir.path(), &["check", "--fix", "--format", "json"]);
     assert_eq!(out.code, 1, "{out:?}");
     let safe = "FROM alpine:3.20\nCOPY conf.txt /etc/\nADD app.tar /opt/\n\
-                ENTRYPOINT /opt/app serve\nUSER app\n";
+                ENTRYPOINT /opt/app serve\nUSER 10001\n";
     assert_eq!(read(dir.path(), "Dockerfile"), safe);
 
     let out = plimsoll(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
@@ -484,7 +484,7 @@ fn diff_prints_a_unified_diff() {
     let dir = project(&[("Dockerfile", APK), ("b/api.Dockerfile", APK)]);
     let out = plimsoll(dir.path(), &["check", "--diff"]);
     assert_eq!(out.code, 1, "{out:?}");
-    let hunk = "@@ -1,3 +1,3 @@\n FROM alpine:3.20\n-RUN apk add curl=8.11.1-r0\n+RUN apk add --no-cache curl=8.11.1-r0\n USER app\n";
+    let hunk = "@@ -1,3 +1,3 @@\n FROM alpine:3.20\n-RUN apk add curl=8.11.1-r0\n+RUN apk add --no-cache curl=8.11.1-r0\n USER 10001\n";
     assert_eq!(
         out.stdout,
         format!(
@@ -511,7 +511,7 @@ fn stdin_is_named_dash() {
 
 #[test]
 fn stdin_filename_names_it_and_gives_its_context_and_configuration() {
-    let copy_all = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nCOPY . /app\nUSER app\n";
+    let copy_all = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nCOPY . /app\nUSER 10001\n";
     let dir = project(&[("svc/main.go", "package main\n")]);
     let args = [
         "check",
@@ -565,12 +565,12 @@ fn fixing_stdin_prints_the_fixed_text_and_reports_on_stderr() {
             "report.json",
             "-",
         ],
-        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\n",
+        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER 10001\nCMD echo hi\n",
     );
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(
         out.stdout,
-        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER app\nCMD echo hi\n"
+        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nUSER 10001\nCMD echo hi\n"
     );
     assert!(read(dir.path(), "report.json").contains("DL3025"));
 }
@@ -578,7 +578,7 @@ fn fixing_stdin_prints_the_fixed_text_and_reports_on_stderr() {
 #[test]
 fn fixing_stdin_writes_no_file() {
     let dir = project(&[("svc/Dockerfile", CLEAN)]);
-    let dockerfile = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nCOPY . /app\nUSER app\n";
+    let dockerfile = "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nCOPY . /app\nUSER 10001\n";
     let out = plimsoll_stdin(
         dir.path(),
         &["check", "--fix", "-", "--stdin-filename", "svc/Dockerfile"],
@@ -587,7 +587,7 @@ fn fixing_stdin_writes_no_file() {
     assert_ne!(out.code, 2, "{out:?}");
     assert_eq!(
         out.stdout,
-        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nCOPY . /app\nUSER app\n"
+        "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\nCOPY . /app\nUSER 10001\n"
     );
     assert_eq!(read(dir.path(), "svc/Dockerfile"), CLEAN);
     assert!(!dir.path().join("svc/.dockerignore").exists());
@@ -697,7 +697,7 @@ fn plimsoll_toml_is_found_upward() {
         ("plimsoll.toml", "ignore = [\"DL3019\"]\n"),
         (
             "a/b/Dockerfile",
-            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\n",
+            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER 10001\nCMD echo hi\n",
         ),
         // A hadolint file nearer the Dockerfile does not count beside a plimsoll.toml.
         ("a/.hadolint.yaml", "ignored: [DL3025]\n"),
@@ -735,13 +735,13 @@ fn each_dockerfile_gets_its_own_configuration() {
 #[test]
 fn hadolint_yaml_is_honoured() {
     let dockerfile =
-        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\nADD a.txt /a\n";
+        "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER 10001\nCMD echo hi\nADD a.txt /a\n";
     let dir = project(&[
         ("Dockerfile", dockerfile),
         ("a.txt", "a"),
         (
             ".hadolint.yaml",
-            "ignored:\n  - DL3020\n  - SC2086\nfailure-threshold: error\noverride:\n  warning:\n    - DL3019\n",
+            "ignored:\n  - DL3020\n  - DL9999\nfailure-threshold: error\noverride:\n  warning:\n    - DL3019\n",
         ),
     ]);
     let out = plimsoll(dir.path(), &["check", "--format", "json"]);
@@ -756,7 +756,7 @@ fn hadolint_yaml_is_honoured() {
         ]
     );
     // The entry naming no Plimsoll rule is a warning on stderr (not with --quiet).
-    assert!(out.stderr.contains("SC2086"), "{out:?}");
+    assert!(out.stderr.contains("DL9999"), "{out:?}");
     let out = plimsoll(dir.path(), &["check", "--quiet"]);
     assert_eq!(out.stderr, "", "{out:?}");
 }
@@ -766,7 +766,7 @@ fn config_option_replaces_discovery() {
     let dir = project(&[
         (
             "Dockerfile",
-            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER app\nCMD echo hi\n",
+            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nUSER 10001\nCMD echo hi\n",
         ),
         ("plimsoll.toml", "ignore = [\"DL3019\"]\n"),
         ("ci/strict.toml", "ignore = [\"DL3025\"]\n"),
@@ -806,7 +806,7 @@ fn suppression_comments() {
     let dir = project(&[(
         "Dockerfile",
         "FROM alpine:3.20\n# hadolint ignore=DL3019\nRUN apk add curl=8.11.1-r0\n\
-         # plimsoll ignore=DL3025\nCMD echo hi\n# plimsoll ignore=DL3020\nUSER app\n",
+         # plimsoll ignore=DL3025\nCMD echo hi\n# plimsoll ignore=DL3020\nUSER 10001\n",
     )]);
     let out = plimsoll(dir.path(), &["check", "--format", "json"]);
     // Only the suppression that hides nothing is reported.
@@ -829,7 +829,7 @@ fn suppression_comments() {
 #[test]
 fn select_ignore_and_extend_select() {
     let dockerfile = "FROM golang:1.23.4 AS build\nRUN go build -o /app .\nFROM alpine:3.20\n\
-                      RUN apk add curl=8.11.1-r0\nCOPY --from=build /app /app\nUSER app\nCMD /app\n";
+                      RUN apk add curl=8.11.1-r0\nCOPY --from=build /app /app\nUSER 10001\nCMD /app\n";
     let dir = project(&[("Dockerfile", dockerfile)]);
     let codes = |args: &[&str]| {
         let mut all = vec!["check", "--format", "json"];
@@ -941,7 +941,7 @@ fn statistics() {
     let dir = project(&[
         (
             "Dockerfile",
-            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nRUN apk add git=2.47.1-r0\nUSER app\nCMD echo hi\n",
+            "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\nRUN apk add git=2.47.1-r0\nUSER 10001\nCMD echo hi\n",
         ),
         ("b/Dockerfile", APK),
     ]);
@@ -1016,7 +1016,7 @@ fn colours() {
 #[test]
 fn invalid_utf8_is_reported_and_never_rewritten() {
     let dir = project(&[("b/Dockerfile", APK)]);
-    let bytes = b"FROM alpine:3.20\nRUN apk add curl=8.11.1-r0 # \xff\xfe\nUSER app\n";
+    let bytes = b"FROM alpine:3.20\nRUN apk add curl=8.11.1-r0 # \xff\xfe\nUSER 10001\n";
     write(dir.path(), "a/Dockerfile", bytes);
     let out = plimsoll(dir.path(), &["check", "--format", "json"]);
     assert_eq!(out.code, 1, "{out:?}");

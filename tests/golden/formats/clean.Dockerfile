@@ -1,3 +1,3 @@
 FROM alpine:3.20
-USER nobody
+USER 65534
 CMD ["true"]
