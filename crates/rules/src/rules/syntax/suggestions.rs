@@ -25,7 +25,7 @@ pub(crate) fn availability(code: SyntaxCode) -> FixAvailability {
 
 /// The fix for a syntax error of `file` (whose text is `source`), if a correction is likely.
 pub(crate) fn fix_for(file: &Dockerfile, source: &str, error: &SyntaxDiagnostic) -> Option<Fix> {
-    match error.code {
+    let fix = match error.code {
         SyntaxCode::UnknownInstruction => unknown_instruction(file, source, error.range),
         SyntaxCode::InvalidFlag => flag(file, source, error),
         SyntaxCode::WrongArgumentCount if error.message.starts_with("FROM requires") => {
@@ -33,7 +33,23 @@ pub(crate) fn fix_for(file: &Dockerfile, source: &str, error: &SyntaxDiagnostic)
         }
         SyntaxCode::InvalidDirective => directive(file, source, error),
         _ => None,
-    }
+    };
+    fix.filter(|fix| repairs(file, source, fix, error))
+}
+
+/// Whether the corrected text has one `error` fewer and no more syntax errors than before:
+/// a correction can bring new errors (`VOONBUILD /data` → `ONBUILD /data`, whose trigger
+/// `/data` is no instruction, before a `FROM`).
+fn repairs(file: &Dockerfile, source: &str, fix: &Fix, error: &SyntaxDiagnostic) -> bool {
+    let corrected = plimsoll_parser::parse(&crate::fix::apply_edits(source, &fix.edits));
+    // The same error may be written elsewhere too (`RUNN` twice): one fewer of it.
+    let count = |file: &Dockerfile| {
+        file.diagnostics
+            .iter()
+            .filter(|d| d.code == error.code && d.message == error.message)
+            .count()
+    };
+    corrected.diagnostics.len() <= file.diagnostics.len() && count(&corrected) < count(file)
 }
 
 /// Every instruction, ONBUILD triggers included.
@@ -240,6 +256,11 @@ mod tests {
         // An indented lowercase word: a shell line that lost its `\`.
         assert_eq!(fix("FROM a\nRUN make\n    cd /app\n"), None);
         assert_eq!(fix("FROM a\nFOOBAR x\n"), None);
+        // A correction that would bring more errors is not offered (this used to turn
+        // `VOONBUILD /data` into `ONBUILD /data`, whose trigger is no instruction, before
+        // any FROM: one more error on every pass).
+        assert_eq!(fix("VOONBUILD /data\nFROM a\n"), None);
+        assert!(fix("FROM a\nVOONBUILD RUN x\n").is_some());
     }
 
     #[test]
