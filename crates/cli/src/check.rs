@@ -1,12 +1,11 @@
 //! `plimsoll check`: lint Dockerfiles, print the findings, optionally fix them.
 
+use crate::context_cache::SharedContexts;
 use crate::output::{self, FileReport, Format, RenderOptions};
 use crate::walk::{self, Target};
 use clap::{Args, ValueEnum};
 use plimsoll_rules::diagnostic::Applicability;
-use plimsoll_rules::{
-    apply_fixes, find_meta, lint, Diagnostic, FsContext, LintOptions, Settings, Severity,
-};
+use plimsoll_rules::{apply_fixes, find_meta, lint, Diagnostic, LintOptions, Settings, Severity};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -194,6 +193,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
              scripts are not checked by it (see https://github.com/koalaman/shellcheck#installing)"
         );
     }
+    // Dockerfiles of one folder share its build context, read once.
+    let contexts = SharedContexts::default();
     let checked: Vec<Checked> = targets
         .par_iter()
         .map(|target| {
@@ -208,6 +209,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 settings,
                 stdin_text.as_deref(),
                 fixing.then_some(fix_level),
+                &contexts,
             )
         })
         .collect();
@@ -505,6 +507,7 @@ fn check_target(
     settings: &Settings,
     stdin: Option<&[u8]>,
     fix: Option<Applicability>,
+    contexts: &SharedContexts,
 ) -> Checked {
     let display = display_name(target, args);
     let (path, bytes) = match target {
@@ -541,14 +544,14 @@ fn check_target(
             .to_path_buf()
     });
     let context_root = args.context.clone().or(dockerfile_dir);
-    let context = context_root.as_ref().map(FsContext::new);
+    let context = context_root.as_ref().map(|root| contexts.get(root));
     let dockerfile_in_context = match (&path, &context) {
         (Some(file), Some(context)) => context.path_of(file),
         _ => None,
     };
     let mut options = LintOptions::new(settings);
     if let Some(context) = &context {
-        options = options.with_context(context, dockerfile_in_context.as_deref());
+        options = options.with_context(&**context, dockerfile_in_context.as_deref());
     }
 
     let mut diagnostics = lint(&source, &options).diagnostics;

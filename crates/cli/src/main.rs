@@ -1,6 +1,7 @@
 //! `plimsoll`: the command-line face of the Plimsoll Dockerfile analyzer.
 
 mod check;
+mod context_cache;
 mod output;
 mod parse_command;
 mod rule_command;
