@@ -18,6 +18,12 @@
 //!   character such as U+EB9A9 segfaults. [`neutralize_brace_probes`] replaces such a
 //!   character by as many ASCII `x` as it has bytes (both are word characters to the
 //!   grammar).
+//! - **Comments in backticks.** A long RUN line is often annotated with `` `# why` `` between
+//!   its commands: a command substitution holding only a comment, which bash runs as
+//!   nothing. tree-sitter-bash reads the `#` as a comment to the end of the line, taking the
+//!   closing backtick and every command after it (the whole rest of a continued RUN, whose
+//!   lines are joined): [`blank_comment_substitutions`] blanks such a substitution when it
+//!   is a word of its own.
 //!
 //! The pipeline scan is a small lexer: it skips quoted strings, comments and escapes, and
 //! keeps one counter per nesting level (`( )`, `$( )`, `{ }`, backticks, `if … fi`, loops,
@@ -54,7 +60,12 @@ pub(super) fn guard(script: &str, pipeline_limit: usize) -> Option<Guarded> {
         let buf = bytes.get_or_insert_with(|| script.as_bytes().to_vec());
         braces = neutralize_brace_probes(buf);
     }
-    if pipeline_split.is_none() && heredoc_dropped.is_none() && !braces {
+    let mut comments = false;
+    if script.contains("`") && script.contains('#') {
+        let buf = bytes.get_or_insert_with(|| script.as_bytes().to_vec());
+        comments = blank_comment_substitutions(buf);
+    }
+    if pipeline_split.is_none() && heredoc_dropped.is_none() && !braces && !comments {
         return None;
     }
     // Whole characters were replaced by ASCII: still UTF-8.
@@ -307,6 +318,73 @@ fn neutralize_brace_probes(b: &mut [u8]) -> bool {
     changed
 }
 
+/// Blanks every unquoted `` `# comment` `` that is a word of its own (between blanks or
+/// operators): bash expands it to nothing, so the command reads the same without it. A
+/// substitution glued to other text (``a`#x`b``) or spanning lines (where the comment ends
+/// at the newline and what follows runs) is left alone.
+fn blank_comment_substitutions(b: &mut [u8]) -> bool {
+    let is_boundary = |c: Option<&u8>| {
+        c.is_none_or(|c| {
+            matches!(
+                c,
+                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')'
+            )
+        })
+    };
+    let mut changed = false;
+    let mut word_start = true;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let mut next_word_start = false;
+        match c {
+            b'\\' => i += 1,
+            b'\'' => i = skip_until(b, i + 1, b'\''),
+            b'"' => i = skip_double_quoted(b, i + 1),
+            b'#' if word_start => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                next_word_start = true;
+            }
+            b'`' => {
+                let close = (i + 1..b.len()).find(|&j| b[j] == b'`' && b[j - 1] != b'\\');
+                let Some(close) = close else { break };
+                let content = &b[i + 1..close];
+                let is_comment = content
+                    .iter()
+                    .find(|c| !matches!(c, b' ' | b'\t'))
+                    .is_some_and(|&c| c == b'#');
+                if is_comment
+                    && word_start
+                    && is_boundary(b.get(close + 1))
+                    && !content.contains(&b'\n')
+                {
+                    b[i..=close].fill(b' ');
+                    changed = true;
+                }
+                i = close;
+            }
+            _ => next_word_start = is_boundary(Some(&c)),
+        }
+        word_start = next_word_start;
+        i += 1;
+    }
+    changed
+}
+
+/// The offset of the `"` closing a double-quoted string whose text starts at `i` (or the
+/// end of `b`).
+fn skip_double_quoted(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i] != b'"' {
+        if b[i] == b'\\' {
+            i += 1;
+        }
+        i += 1;
+    }
+    i.min(b.len())
+}
+
 fn skip_digits(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(u8::is_ascii_digit) {
         i += 1;
@@ -486,6 +564,31 @@ mod tests {
             let _ = limit_heredocs(&mut b, 0);
             let _ = neutralize_brace_probes(&mut b);
             assert!(std::str::from_utf8(&b).is_ok());
+        }
+    }
+
+    #[test]
+    fn comment_substitutions_are_blanked_when_they_are_words() {
+        let blank = |text: &str| {
+            let mut b = text.as_bytes().to_vec();
+            blank_comment_substitutions(&mut b).then(|| String::from_utf8(b).unwrap())
+        };
+        assert_eq!(
+            blank("a && `# why` && b `  # more`; c").as_deref(),
+            Some("a &&         && b           ; c")
+        );
+        // Not a comment, quoted, escaped, glued to a word, in a comment, over two lines.
+        for text in [
+            "a `date` b",
+            "echo '`# x`' \"`# y`\"",
+            "echo \\`# x\\` b",
+            "echo a`# x` b",
+            "echo `# x`b",
+            "a # `# x` b",
+            "a `# x\n b` c",
+            "a `# unclosed",
+        ] {
+            assert_eq!(blank(text), None, "{text}");
         }
     }
 }

@@ -1241,3 +1241,14 @@ fn adversarial_shapes_are_fast_and_bounded() {
         );
     }
 }
+
+#[test]
+fn comments_in_backticks_do_not_hide_the_commands_after_them() {
+    // A continued RUN line annotated between its commands (joined to one line).
+    let s = parse(
+        "echo a   `# pin to 553: newer needs python 3.10`   && apt-get install -y curl   && curl x | tar x",
+    );
+    assert!(!s.has_errors(), "{:?}", s.errors());
+    assert_eq!(names(&s), ["echo", "apt-get", "curl", "tar"]);
+    assert_eq!(args(cmd(&s, "echo")), ["a"]);
+}
