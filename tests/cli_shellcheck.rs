@@ -154,6 +154,33 @@ fn findings_are_reported_at_their_exact_positions() {
 }
 
 #[test]
+fn scripts_are_given_on_standard_input_not_written_to_disk() {
+    if !have_shellcheck() {
+        return;
+    }
+    // Nowhere to write a temporary file: the findings are the same.
+    let dir = project(&[("Dockerfile", SCRIPTS)]);
+    let output = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--shellcheck",
+            "--select",
+            "SC2086",
+        ])
+        .env("TMPDIR", dir.path().join("missing"))
+        .output()
+        .expect("run plimsoll");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("SC2086").count(), 3, "{output:?}");
+    assert!(output.stderr.is_empty(), "{output:?}");
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "only the Dockerfile: {files:?}");
+}
+
+#[test]
 fn off_by_default() {
     let dir = project(&[("Dockerfile", SCRIPTS)]);
     let out = plimsoll(dir.path(), &["check", "--format", "json"], None);

@@ -19,10 +19,9 @@
 //! - **Positions**: ShellCheck's lines and columns (characters; a tab counts as one) are
 //!   mapped back through the script's [`SourceMap`] to exact file ranges, across line
 //!   continuations.
-//! - **One process per Dockerfile**: its scripts are written as separate files to a private
-//!   temporary directory (removed afterwards) and checked by one `shellcheck` run. Results
-//!   are remembered by exact script, so re-linting an edited file (`--fix` rounds, an
-//!   editor) only checks the scripts that changed.
+//! - **One process per script**, reading it on its standard input: nothing is written to
+//!   disk. Results are remembered by exact script, so re-linting an edited file (`--fix`
+//!   rounds, an editor) and the same RUN line in many Dockerfiles check it once.
 //!
 //! When `shellcheck` is missing or fails, the lint goes on without it: [`executable`] tells
 //! whether it is there, [`take_failure`] what went wrong, so that a caller reports it once.
@@ -34,6 +33,7 @@ use crate::rules::helpers::images::{base_image, is_windows_image};
 use plimsoll_parser::{Arguments, Keyword, SourceMap, TextRange};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
@@ -260,7 +260,6 @@ struct Input {
 /// One ShellCheck finding, as read from its `json1` output.
 #[derive(Clone, Debug, Deserialize)]
 struct Finding {
-    file: String,
     line: u32,
     #[serde(rename = "endLine")]
     end_line: u32,
@@ -294,7 +293,7 @@ type Cache = HashMap<String, Vec<Finding>>;
 
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Default::default);
 
-/// The findings of each input, from the cache or from one `shellcheck` run.
+/// The findings of each input, from the cache or from `shellcheck`.
 fn results(program: &Path, inputs: &[Input]) -> Option<Vec<Vec<Finding>>> {
     let mut results: Vec<Option<Vec<Finding>>> = {
         let cache = lock(&CACHE);
@@ -324,47 +323,42 @@ fn results(program: &Path, inputs: &[Input]) -> Option<Vec<Vec<Finding>>> {
     Some(results.into_iter().map(Option::unwrap_or_default).collect())
 }
 
-/// Runs `shellcheck` once on `texts`, each written as its own file; the findings of each.
+/// Runs `shellcheck` on each of `texts`; the findings of each.
 fn run(program: &Path, texts: &[&str]) -> Result<Vec<Vec<Finding>>, String> {
+    texts.iter().map(|text| run_one(program, text)).collect()
+}
+
+/// Runs `shellcheck` on `text`, given on its standard input: nothing is written to disk.
+fn run_one(program: &Path, text: &str) -> Result<Vec<Finding>, String> {
     let failed = |what: &str, error: &dyn std::fmt::Display| format!("ShellCheck {what}: {error}");
-    let dir = tempfile::Builder::new()
-        .prefix("plimsoll-shellcheck-")
-        .tempdir()
-        .map_err(|e| failed("could not run (temporary directory)", &e))?;
-    let mut names = Vec::with_capacity(texts.len());
-    for (index, text) in texts.iter().enumerate() {
-        let name = format!("{index}.sh");
-        std::fs::write(dir.path().join(&name), text)
-            .map_err(|e| failed("could not run (temporary file)", &e))?;
-        names.push(name);
-    }
-    // Output goes to files, so that a large report never blocks on a full pipe while this
-    // thread waits for the process.
-    let output_file = |name: &str| {
-        std::fs::File::create(dir.path().join(name))
-            .map_err(|e| failed("could not run (temporary file)", &e))
-    };
     let mut child = Command::new(program)
-        .current_dir(dir.path())
         .args(["--norc", "--format=json1", "--severity=style"])
         .arg(format!("--exclude={EXCLUDED}"))
-        .args(&names)
-        .stdin(Stdio::null())
-        .stdout(output_file("report.json")?)
-        .stderr(output_file("errors.txt")?)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| failed(&format!("could not run `{}`", program.display()), &e))?;
+    // Both outputs are drained while the script is written and the process waited for, so
+    // that neither a long script nor a large report can block on a full pipe.
+    let report = drain(child.stdout.take());
+    let errors = drain(child.stderr.take());
+    if let Some(mut stdin) = child.stdin.take() {
+        // A write error means ShellCheck stopped early: its status and errors tell why.
+        let _ = stdin.write_all(text.as_bytes());
+    }
     let status = wait(&mut child).map_err(|e| failed("failed", &e))?;
+    let report = report.join().unwrap_or_default();
+    let errors = errors.join().unwrap_or_default();
     let Some(status) = status else {
         return Err(format!(
-            "ShellCheck took more than {} s on one Dockerfile and was stopped",
+            "ShellCheck took more than {} s on one script and was stopped",
             TIMEOUT.as_secs()
         ));
     };
-    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
     // 0: no findings, 1: findings; anything else is ShellCheck's own failure.
     if !matches!(status.code(), Some(0 | 1)) {
-        let errors = read("errors.txt");
         let mut message = format!("`{}` failed ({status})", program.display());
         if let Some(first) = errors.lines().find(|l| !l.trim().is_empty()) {
             message.push_str(": ");
@@ -372,19 +366,21 @@ fn run(program: &Path, texts: &[&str]) -> Result<Vec<Vec<Finding>>, String> {
         }
         return Err(message);
     }
-    let report: Report = serde_json::from_str(&read("report.json"))
+    let report: Report = serde_json::from_str(&report)
         .map_err(|e| failed("printed a report that is not its JSON", &e))?;
-    let mut by_file = vec![Vec::new(); texts.len()];
-    for finding in report.comments {
-        let index = finding
-            .file
-            .strip_suffix(".sh")
-            .and_then(|stem| stem.parse::<usize>().ok());
-        if let Some(findings) = index.and_then(|i| by_file.get_mut(i)) {
-            findings.push(finding);
+    Ok(report.comments)
+}
+
+/// Reads `pipe` to its end on a thread of its own.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            // What could be read before an error is all there is.
+            let _ = pipe.read_to_string(&mut text);
         }
-    }
-    Ok(by_file)
+        text
+    })
 }
 
 /// Waits for `child` up to [`TIMEOUT`]; `None` when it was stopped.
@@ -866,7 +862,6 @@ mod tests {
         let script = &input.text[input.script_start..];
         let column = script[..script.find('$').unwrap()].chars().count() as u32 + 1;
         let finding = Finding {
-            file: "0.sh".into(),
             line: 3,
             end_line: 3,
             column,
