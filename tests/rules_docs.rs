@@ -112,3 +112,18 @@ fn a_name_shared_by_several_rules_prints_each() {
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+#[test]
+fn a_shellcheck_code_prints_its_page() {
+    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(["rule", "SC2086"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("SC2086"), "{text}");
+    assert!(
+        text.contains("https://www.shellcheck.net/wiki/SC2086"),
+        "{text}"
+    );
+}

@@ -1,7 +1,7 @@
 //! `plimsoll rule CODE` and `plimsoll rules`: the rules' own documentation.
 
 use clap::{Args, ValueEnum};
-use plimsoll_rules::{all_metas, RuleMeta};
+use plimsoll_rules::{all_metas, find_meta, RuleMeta};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -63,10 +63,14 @@ pub fn page(meta: &RuleMeta) -> String {
 pub fn run_rule(args: &RuleArgs) -> ExitCode {
     // A BuildKit name can stand for several rules (MultipleInstructionsDisallowed is
     // DL3012, DL4003 and DL4004): print each.
-    let named: Vec<&RuleMeta> = all_metas()
+    let mut named: Vec<&RuleMeta> = all_metas()
         .iter()
         .filter(|m| m.is_named(&args.rule))
         .collect();
+    // ShellCheck's codes (`SC2086`) are rules too, made on demand.
+    if named.is_empty() {
+        named.extend(find_meta(&args.rule));
+    }
     match named.as_slice() {
         [] => {
             eprintln!(
