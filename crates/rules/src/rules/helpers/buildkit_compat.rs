@@ -4,8 +4,6 @@
 
 use crate::checker::Checker;
 use plimsoll_parser::{Instruction, TextRange};
-use regex::Regex;
-use std::sync::LazyLock;
 
 /// BuildKit's `suggest.Search`: the option closest to `value` by Levenshtein distance, if
 /// it is at most 2 edits away; the first of equally close options wins. An option equal to
@@ -88,29 +86,14 @@ pub(crate) fn on_first_line(
 /// an optional digest of a known algorithm, at most 255 characters of name, and not a bare
 /// image ID.
 pub(crate) fn is_valid_reference(text: &str) -> bool {
-    static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-        let domain_component = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-        let host = format!(r"(?:{domain_component}(?:\.{domain_component})*|\[[a-fA-F0-9:]+\])");
-        let domain = format!(r"{host}(?::[0-9]+)?");
-        let component = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-        let name = format!(r"(?:{domain}/)?{component}(?:/{component})*");
-        let tag = r"[\w][\w.-]{0,127}";
-        let digest = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-        Regex::new(&format!(r"^({name})(?::{tag})?(?:@({digest}))?$"))
-            .expect("the reference grammar compiles")
-    });
-    static IMAGE_ID: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^[a-f0-9]{64}$").expect("the image ID pattern compiles"));
-    if text.is_empty() || IMAGE_ID.is_match(text) {
+    if text.is_empty() || is_image_id(text) {
         return false;
     }
     // `splitDockerDomain`: a first component without `.` or `:` that is not `localhost`
     // (and is lowercase) is a Docker Hub path, and official images get `library/`.
     let (domain, remainder) = match text.split_once('/') {
         Some((first, rest))
-            if first.contains(['.', ':'])
-                || first == "localhost"
-                || first.to_lowercase() != first =>
+            if first.contains(['.', ':']) || first == "localhost" || has_uppercase(first) =>
         {
             (first, rest)
         }
@@ -122,7 +105,7 @@ pub(crate) fn is_valid_reference(text: &str) -> bool {
         domain
     };
     let remote_name = remainder.split(':').next().unwrap_or(remainder);
-    if remote_name.to_lowercase() != remote_name {
+    if has_uppercase(remote_name) {
         return false;
     }
     let full = if domain == "docker.io" && !remainder.contains('/') {
@@ -130,18 +113,162 @@ pub(crate) fn is_valid_reference(text: &str) -> bool {
     } else {
         format!("{domain}/{remainder}")
     };
-    let Some(captures) = REFERENCE.captures(&full) else {
-        return false;
-    };
-    if captures
-        .get(1)
-        .is_some_and(|name| name.as_str().len() > 255)
-    {
-        return false;
+    matches_reference_grammar(&full)
+}
+
+/// Whether `text` changes when lowercased (the Unicode lowercasing Go's `strings.ToLower`
+/// does, without building the lowered text for the usual ASCII case).
+fn has_uppercase(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        text.to_lowercase() != text
     }
-    match captures.get(2) {
-        Some(digest) => is_valid_digest(digest.as_str()),
-        None => true,
+}
+
+/// An image ID: 64 lowercase hexadecimal digits.
+fn is_image_id(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(is_lower_hex)
+}
+
+fn is_lower_hex(byte: u8) -> bool {
+    byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte)
+}
+
+/// distribution/reference's `ReferenceRegexp`, anchored at both ends, with the checks
+/// `reference.Parse` makes on its parts (the name at most 255 characters, the digest of a
+/// known algorithm), written out as code: the grammar is
+///
+/// ```text
+/// reference  := name [ ":" tag ] [ "@" digest ]
+/// name       := [ domain "/" ] component ( "/" component )*
+/// domain     := host [ ":" [0-9]+ ]
+/// host       := domain-component ( "." domain-component )* | "[" [a-fA-F0-9:]+ "]"
+/// domain-component := [a-zA-Z0-9] | [a-zA-Z0-9] [a-zA-Z0-9-]* [a-zA-Z0-9]
+/// component  := [a-z0-9]+ ( separator [a-z0-9]+ )*
+/// separator  := "." | "_" | "__" | "-"+
+/// tag        := [\w] [\w.-]{0,127}
+/// digest     := algorithm ":" [0-9a-fA-F]{32,}
+/// ```
+///
+/// where `\w` is Go's, ASCII only: `[0-9A-Za-z_]`.
+fn matches_reference_grammar(reference: &str) -> bool {
+    // No part holds an `@`: the first one starts the digest.
+    let (name_and_tag, digest) = match reference.split_once('@') {
+        Some((before, digest)) => (before, Some(digest)),
+        None => (reference, None),
+    };
+    // A tag holds neither `/` nor `:`, and a name's only `:` is its domain's port, before
+    // its first `/`: a `:` after the last `/` (or in a name without `/`) starts the tag.
+    let last_slash = name_and_tag.rfind('/');
+    let (name, tag) = match name_and_tag.rfind(':') {
+        Some(colon) if last_slash.is_none_or(|slash| colon > slash) => {
+            (&name_and_tag[..colon], Some(&name_and_tag[colon + 1..]))
+        }
+        _ => (name_and_tag, None),
+    };
+    is_valid_name(name)
+        && name.len() <= 255
+        && tag.is_none_or(is_valid_tag)
+        && digest.is_none_or(is_valid_digest)
+}
+
+/// `[ domain "/" ] component ( "/" component )*`: a first part that is a domain needs a
+/// component after it; one that is a component may stand alone.
+fn is_valid_name(name: &str) -> bool {
+    let mut parts = name.split('/');
+    let first = parts.next().unwrap_or_default();
+    let rest_are_components = parts.clone().all(is_valid_path_component);
+    let has_rest = parts.next().is_some();
+    rest_are_components && (is_valid_path_component(first) || (has_rest && is_valid_domain(first)))
+}
+
+/// `[a-z0-9]+ ( ("." | "_" | "__" | "-"+) [a-z0-9]+ )*`.
+fn is_valid_path_component(component: &str) -> bool {
+    let bytes = component.as_bytes();
+    let is_alphanumeric = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let mut at = 0;
+    loop {
+        let run = bytes[at..]
+            .iter()
+            .take_while(|b| is_alphanumeric(b))
+            .count();
+        if run == 0 {
+            return false;
+        }
+        at += run;
+        if at == bytes.len() {
+            return true;
+        }
+        let separator = bytes[at..]
+            .iter()
+            .take_while(|b| !is_alphanumeric(b))
+            .count();
+        let valid_separator = match &bytes[at..at + separator] {
+            b"." | b"_" | b"__" => true,
+            dashes => dashes.iter().all(|&b| b == b'-'),
+        };
+        if !valid_separator {
+            return false;
+        }
+        at += separator;
+    }
+}
+
+/// `host [ ":" [0-9]+ ]`, the host a DNS name or an IPv6 address in brackets.
+fn is_valid_domain(domain: &str) -> bool {
+    let (host, port) = if let Some(inside) = domain.strip_prefix('[') {
+        // The address's class has no `]`: the first one closes it.
+        let Some((address, after)) = inside.split_once(']') else {
+            return false;
+        };
+        let valid_address =
+            !address.is_empty() && address.bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
+        if !valid_address {
+            return false;
+        }
+        match after.strip_prefix(':') {
+            Some(port) => (None, Some(port)),
+            None if after.is_empty() => (None, None),
+            None => return false,
+        }
+    } else {
+        match domain.split_once(':') {
+            Some((host, port)) => (Some(host), Some(port)),
+            None => (Some(domain), None),
+        }
+    };
+    let valid_host = host.is_none_or(|host| host.split('.').all(is_valid_domain_component));
+    let valid_port =
+        port.is_none_or(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+    valid_host && valid_port
+}
+
+/// `[a-zA-Z0-9] | [a-zA-Z0-9] [a-zA-Z0-9-]* [a-zA-Z0-9]`.
+fn is_valid_domain_component(component: &str) -> bool {
+    let bytes = component.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => {
+            first.is_ascii_alphanumeric()
+                && last.is_ascii_alphanumeric()
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        }
+        _ => false,
+    }
+}
+
+/// `[\w] [\w.-]{0,127}` with Go's ASCII `\w`.
+fn is_valid_tag(tag: &str) -> bool {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    match tag.as_bytes().split_first() {
+        Some((&first, rest)) => {
+            is_word(first)
+                && rest.len() <= 127
+                && rest.iter().all(|&b| is_word(b) || b == b'.' || b == b'-')
+        }
+        None => false,
     }
 }
 
@@ -156,10 +283,7 @@ fn is_valid_digest(digest: &str) -> bool {
         "sha512" => 128,
         _ => return false,
     };
-    hex.len() == length
-        && hex
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    hex.len() == length && hex.bytes().all(is_lower_hex)
 }
 
 /// A platform as containerd's `platforms.Parse` reads it, for a build on linux/amd64.
@@ -334,6 +458,85 @@ mod tests {
             "alpine@sha256:00",
             "0000000000000000000000000000000000000000000000000000000000000000",
             "a//b",
+        ] {
+            assert!(!is_valid_reference(invalid), "{invalid}");
+        }
+    }
+
+    #[test]
+    fn reference_grammar_edge_cases() {
+        let tag_128 = format!("alpine:{}", "a".repeat(128));
+        let tag_129 = format!("alpine:{}", "a".repeat(129));
+        let digest =
+            |algorithm: &str, digits: usize| format!("alpine@{algorithm}:{}", "a".repeat(digits));
+        let long_name = format!("r.io/{}/app", "a".repeat(246));
+        let too_long_name = format!("r.io/{}/app", "a".repeat(247));
+        for valid in [
+            // Domains: with a port, IPv6 in brackets, dashes inside a component.
+            "registry.example.com:5000/team/app:1.0",
+            "[::1]:5000/app",
+            "[fe80::1]/app",
+            "my-registry.example/app",
+            "localhost/app",
+            "index.docker.io/library/alpine",
+            // Path component separators.
+            "a.b/c_d/e__f/g-h/i---j",
+            "a/b/c/d/e",
+            // Tags: word characters, dots and dashes after the first.
+            "alpine:3.20_rc-1",
+            "alpine:_hidden",
+            "alpine:LATEST",
+            tag_128.as_str(),
+            // Digests of each known algorithm, with and without a tag.
+            digest("sha256", 64).as_str(),
+            digest("sha384", 96).as_str(),
+            digest("sha512", 128).as_str(),
+            "alpine:3@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            // The name counts its domain: 255 characters in all.
+            long_name.as_str(),
+        ] {
+            assert!(is_valid_reference(valid), "{valid}");
+        }
+        for invalid in [
+            // Domains: a dash at either end of a component, an empty port, junk after IPv6.
+            "-registry.example/app",
+            "registry-.example/app",
+            "registry..example/app",
+            "registry.example:/app",
+            "registry.example:50a/app",
+            "[::1/app",
+            "[]/app",
+            "[::g]/app",
+            "[::1]x/app",
+            "[::1]:/app",
+            // Separators: none at either end, none other than `.`, `_`, `__`, `-+`.
+            "a.-b",
+            "a___b",
+            "a..b",
+            "a_.b",
+            "_a",
+            "a-",
+            "a/",
+            "/a",
+            "a+b",
+            // An uppercase repository.
+            "library/Alpine",
+            "registry.example/App",
+            // Tags: a word character first, 128 characters at most, ASCII only.
+            "alpine:.hidden",
+            "alpine:-x",
+            tag_129.as_str(),
+            "alpine:caf\u{e9}",
+            "alpine:a:b",
+            // Digests: a known algorithm, its exact length, lowercase hexadecimal.
+            digest("sha256", 63).as_str(),
+            digest("sha256", 65).as_str(),
+            digest("sha384", 64).as_str(),
+            digest("md5", 32).as_str(),
+            "alpine@sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "alpine@",
+            "alpine@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x",
+            too_long_name.as_str(),
         ] {
             assert!(!is_valid_reference(invalid), "{invalid}");
         }
