@@ -102,7 +102,76 @@ enum Matcher {
     Prefix(String),
     /// `**/name`: anything ending with the text after `**`.
     Suffix(String),
+    /// What moby matches with a regular expression, when the pattern has only `*`, `?`,
+    /// `**` and literal text: matched without building one.
+    Glob(Vec<GlobToken>),
+    /// The rest (classes, escapes): moby's regular expression.
     Regex(Regex),
+}
+
+/// A piece of a [`Matcher::Glob`], named after the regular expression moby writes for it.
+#[derive(Debug, PartialEq)]
+enum GlobToken {
+    Literal(String),
+    /// `[^/]*`
+    AnyInSegment,
+    /// `[^/]`
+    OneInSegment,
+    /// `(.*/)?`: nothing, or anything ending with `/` (`.` stops at a newline).
+    AnyDirectories,
+    /// `.*`
+    AnyText,
+}
+
+/// Whether `path` matches all of `tokens`, as the anchored regular expression moby builds
+/// from them would: the set of positions the tokens so far can end at, token by token.
+fn glob_matches(tokens: &[GlobToken], path: &str) -> bool {
+    let mut ends = vec![false; path.len() + 1];
+    ends[0] = true;
+    for token in tokens {
+        let mut next = vec![false; path.len() + 1];
+        for start in (0..=path.len()).filter(|&i| ends[i]) {
+            let rest = &path[start..];
+            match token {
+                GlobToken::Literal(text) => {
+                    if rest.starts_with(text.as_str()) {
+                        next[start + text.len()] = true;
+                    }
+                }
+                GlobToken::OneInSegment => {
+                    if let Some(c) = rest.chars().next().filter(|&c| c != '/') {
+                        next[start + c.len_utf8()] = true;
+                    }
+                }
+                GlobToken::AnyInSegment | GlobToken::AnyText => {
+                    let stop = if *token == GlobToken::AnyText {
+                        '\n'
+                    } else {
+                        '/'
+                    };
+                    next[start] = true;
+                    for (i, c) in rest.char_indices() {
+                        if c == stop {
+                            break;
+                        }
+                        next[start + i + c.len_utf8()] = true;
+                    }
+                }
+                GlobToken::AnyDirectories => {
+                    next[start] = true;
+                    for (i, c) in rest.char_indices() {
+                        match c {
+                            '\n' => break,
+                            '/' => next[start + i + 1] = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        ends = next;
+    }
+    ends[path.len()]
 }
 
 #[derive(Debug)]
@@ -121,6 +190,7 @@ impl Pattern {
                 path.ends_with(suffix.as_str())
                     || suffix.strip_prefix('/').is_some_and(|s| path == s)
             }
+            Matcher::Glob(tokens) => glob_matches(tokens, path),
             Matcher::Regex(re) => re.is_match(path),
         }
     }
@@ -311,6 +381,8 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
         Regex,
     }
     let mut re = String::from("^");
+    // The same pattern as glob tokens, while it has nothing only a regex can match.
+    let mut glob = Some(Vec::new());
     let mut kind = Kind::Exact;
     let mut chars = pattern.chars().peekable();
     let mut first = true;
@@ -340,10 +412,12 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
                         kind = Kind::Prefix;
                     } else {
                         re.push_str(".*");
+                        push_glob(&mut glob, GlobToken::AnyText);
                         kind = Kind::Regex;
                     }
                 } else {
                     re.push_str("(.*/)?");
+                    push_glob(&mut glob, GlobToken::AnyDirectories);
                     kind = Kind::Regex;
                 }
                 if first {
@@ -352,16 +426,19 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
             }
             '*' => {
                 re.push_str("[^/]*");
+                push_glob(&mut glob, GlobToken::AnyInSegment);
                 kind = Kind::Regex;
             }
             '?' => {
                 re.push_str("[^/]");
+                push_glob(&mut glob, GlobToken::OneInSegment);
                 kind = Kind::Regex;
             }
             // moby's `shouldEscape`: regex operators that mean nothing to `filepath.Match`.
             '.' | '+' | '(' | ')' | '|' | '{' | '}' | '$' => {
                 re.push('\\');
                 re.push(c);
+                push_glob_char(&mut glob, c);
             }
             '\\' => match chars.next() {
                 Some(next) => {
@@ -380,7 +457,18 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
                 re.push(c);
                 kind = Kind::Regex;
             }
-            c => re.push(c),
+            c => {
+                re.push(c);
+                // An unescaped `^` is an anchor in moby's regex, not a character.
+                if c == '^' {
+                    glob = None;
+                } else {
+                    push_glob_char(&mut glob, c);
+                }
+            }
+        }
+        if in_class || c == '\\' || c == ']' {
+            glob = None;
         }
         first = false;
     }
@@ -388,11 +476,29 @@ fn compile(pattern: &str) -> Result<Matcher, String> {
         Kind::Exact => Matcher::Exact,
         Kind::Prefix => Matcher::Prefix(pattern[..pattern.len() - 2].to_string()),
         Kind::Suffix => Matcher::Suffix(pattern[2..].to_string()),
-        Kind::Regex => {
-            re.push('$');
-            Matcher::Regex(cached_regex(&re)?)
-        }
+        Kind::Regex => match glob {
+            Some(tokens) => Matcher::Glob(tokens),
+            None => {
+                re.push('$');
+                Matcher::Regex(cached_regex(&re)?)
+            }
+        },
     })
+}
+
+fn push_glob(glob: &mut Option<Vec<GlobToken>>, token: GlobToken) {
+    if let Some(tokens) = glob {
+        tokens.push(token);
+    }
+}
+
+fn push_glob_char(glob: &mut Option<Vec<GlobToken>>, c: char) {
+    if let Some(tokens) = glob {
+        match tokens.last_mut() {
+            Some(GlobToken::Literal(text)) => text.push(c),
+            _ => tokens.push(GlobToken::Literal(c.to_string())),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -473,6 +579,26 @@ mod tests {
             prop_assert!(m.matches_or_parent_matches(&below));
             let negated = PatternMatcher::new([path.as_str(), &format!("!{path}")]).unwrap();
             prop_assert!(!negated.matches_or_parent_matches(&path));
+        }
+
+        /// A glob matches what moby's regular expression for the same pattern matches.
+        #[test]
+        fn globs_match_like_their_regexes(pattern in "[ab*?/.^]{1,8}", path in "[ab/.\\né]{0,10}") {
+            if let Ok(Matcher::Glob(tokens)) = compile(&pattern) {
+                let mut re = String::from("^");
+                for token in &tokens {
+                    match token {
+                        GlobToken::Literal(text) => re.push_str(&regex::escape(text)),
+                        GlobToken::AnyInSegment => re.push_str("[^/]*"),
+                        GlobToken::OneInSegment => re.push_str("[^/]"),
+                        GlobToken::AnyDirectories => re.push_str("(.*/)?"),
+                        GlobToken::AnyText => re.push_str(".*"),
+                    }
+                }
+                re.push('$');
+                let regex = Regex::new(&re).unwrap();
+                prop_assert_eq!(glob_matches(&tokens, &path), regex.is_match(&path), "{} {:?}", re, path);
+            }
         }
 
         #[test]

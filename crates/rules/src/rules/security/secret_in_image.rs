@@ -822,7 +822,11 @@ fn credential_in_text(checker: &Checker<'_>, word: &ShellWord) -> Option<Credent
 /// A password or token in a URL's user information, or an npm `_authToken=…`, in `text`:
 /// its byte range in `text` and what it is.
 fn find_credential(text: &str) -> Option<(usize, usize, &'static str)> {
-    for captures in URL_USERINFO.captures_iter(text) {
+    // Each pattern needs text of its own: most words have neither, and are then answered
+    // without compiling or running either pattern.
+    let may_have_userinfo = text.contains("://") && text.contains('@');
+    let userinfo = may_have_userinfo.then(|| URL_USERINFO.captures_iter(text));
+    for captures in userinfo.into_iter().flatten() {
         let (Some(user), password) = (captures.get(1), captures.get(2)) else {
             continue;
         };
@@ -842,6 +846,9 @@ fn find_credential(text: &str) -> Option<(usize, usize, &'static str)> {
             }
             None => {}
         }
+    }
+    if !text.contains("_auth") {
+        return None;
     }
     let token = NPM_AUTH.captures(text).and_then(|c| c.get(1))?;
     looks_like_secret_value(token.as_str())
