@@ -6,7 +6,7 @@
 //! questions several times per file: the answers are kept for the run, during which the
 //! files are only read (fixes are written after every file is checked).
 
-use plimsoll_rules::context::Entry;
+use plimsoll_rules::context::{ContextMemo, Entry};
 use plimsoll_rules::{BuildContext, FsContext};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -29,6 +29,7 @@ impl SharedContexts {
                 exists: Memo::default(),
                 read: Memo::default(),
                 list: Memo::default(),
+                derived: ContextMemo::default(),
             })
         }))
     }
@@ -40,6 +41,8 @@ pub struct CachedContext {
     exists: Memo<bool>,
     read: Memo<Option<String>>,
     list: Memo<Vec<Entry>>,
+    /// What rules work out from the whole context (the secrets it sends, …).
+    derived: ContextMemo,
 }
 
 impl CachedContext {
@@ -60,6 +63,10 @@ impl BuildContext for CachedContext {
 
     fn list(&self, dir: &str) -> Vec<Entry> {
         self.list.get_or(dir, || self.disk.list(dir))
+    }
+
+    fn memo(&self) -> Option<&ContextMemo> {
+        Some(&self.derived)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Finding Dockerfiles: the paths given on the command line, and the Dockerfiles inside the
 //! directories given (walked with the `ignore` crate, so `.gitignore` is respected).
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Whether a file name is a Dockerfile name: `Dockerfile`, `Containerfile`, `Dockerfile.*`,
@@ -53,25 +54,52 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Target>, Vec<(String, String)>) {
     }
     // The same file under two names (a link beside its target) is checked, and fixed, once,
     // under its own name rather than the link's.
-    let real = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let is_link = |path: &Path| path.symlink_metadata().is_ok_and(|m| m.is_symlink());
-    let files: std::collections::HashSet<PathBuf> = targets
+    let mut real_dirs = HashMap::new();
+    let identities: Vec<Option<(bool, PathBuf)>> = targets
         .iter()
-        .filter_map(|t| match t {
-            Target::File(path) if !is_link(path) => Some(real(path)),
-            _ => None,
+        .map(|target| match target {
+            Target::File(path) => Some(identity(path, &mut real_dirs)),
+            Target::Stdin => None,
         })
         .collect();
-    let mut seen = std::collections::HashSet::new();
-    targets.retain(|t| match t {
-        Target::File(path) if is_link(path) => {
-            let target = real(path);
-            !files.contains(&target) && seen.insert(target)
-        }
-        Target::File(path) => seen.insert(real(path)),
-        Target::Stdin => seen.insert(PathBuf::from("-")),
+    let files: HashSet<&PathBuf> = identities
+        .iter()
+        .flatten()
+        .filter(|(is_link, _)| !is_link)
+        .map(|(_, real)| real)
+        .collect();
+    let mut seen = HashSet::new();
+    let mut keep = identities.iter().map(|identity| match identity {
+        Some((true, real)) => !files.contains(real) && seen.insert(real.clone()),
+        Some((false, real)) => seen.insert(real.clone()),
+        None => seen.insert(PathBuf::from("-")),
     });
+    targets.retain(|_| keep.next().unwrap_or(true));
     (targets, errors)
+}
+
+/// Whether `path` is a symbolic link, and the real path of the file it names (`path` itself
+/// when it cannot be resolved). A file that is not a link is where its directory really is:
+/// each directory is resolved once (`real_dirs`), not once per file.
+fn identity(path: &Path, real_dirs: &mut HashMap<PathBuf, Option<PathBuf>>) -> (bool, PathBuf) {
+    let resolve = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let is_link = path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+    let (Some(parent), Some(name), false) = (path.parent(), path.file_name(), is_link) else {
+        return (is_link, resolve(path));
+    };
+    let dir = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let real_dir = real_dirs
+        .entry(dir.to_path_buf())
+        .or_insert_with(|| std::fs::canonicalize(dir).ok());
+    let real = match real_dir {
+        Some(real_dir) => real_dir.join(name),
+        None => path.to_path_buf(),
+    };
+    (false, real)
 }
 
 fn walk_dir(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<(String, String)>) {

@@ -7,9 +7,10 @@
 pub mod dockerignore;
 
 use dockerignore::{read_patterns, PatternError, PatternMatcher};
-use std::collections::BTreeMap;
+use std::any::Any;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// An entry of a context directory.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,7 +31,23 @@ pub trait BuildContext: Sync {
     fn read(&self, path: &str) -> Option<String>;
     /// The entries of a directory, sorted by name; empty when it does not exist.
     fn list(&self, dir: &str) -> Vec<Entry>;
+    /// Where answers worked out from the whole context ([`ContextView::memoized`]) are kept
+    /// for the Dockerfiles that share it; `None` (the default) when the context may change
+    /// between two lints, as an editor's does.
+    fn memo(&self) -> Option<&ContextMemo> {
+        None
+    }
 }
+
+/// Answers worked out from a context that does not change while it is kept, by question
+/// and ignore file: see [`ContextView::memoized`].
+#[derive(Default)]
+pub struct ContextMemo {
+    answers: Mutex<HashMap<MemoKey, Arc<dyn Any + Send + Sync>>>,
+}
+
+/// A question, and the path of the ignore file of the view it was asked through.
+type MemoKey = (String, Option<String>);
 
 /// The largest file [`BuildContext::read`] returns: rules only read small text files.
 pub const MAX_READ: u64 = 1 << 20;
@@ -68,6 +85,21 @@ impl FsContext {
     ///
     /// [`LintOptions::with_context`]: crate::LintOptions::with_context
     pub fn path_of(&self, file: &Path) -> Option<String> {
+        // The usual case, a file right in the root that is not a link, is its name: no need
+        // to resolve every directory above it.
+        let parent = file.parent().map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        });
+        if let (true, Some(name)) = (parent == Some(self.root.as_path()), file.file_name()) {
+            let is_link = std::fs::symlink_metadata(file).map(|m| m.file_type().is_symlink());
+            if is_link.is_ok_and(|link| !link) && self.real_root().is_some() {
+                return Some(name.to_string_lossy().into_owned());
+            }
+        }
         let file = std::fs::canonicalize(file).ok()?;
         let relative = file.strip_prefix(self.real_root()?).ok()?;
         Some(
@@ -106,8 +138,19 @@ impl FsContext {
     /// does not exist or resolves outside the root.
     fn real_path(&self, parts: &[&str]) -> Option<PathBuf> {
         let root = self.real_root()?;
-        let real = std::fs::canonicalize(root.join(parts.join("/"))).ok()?;
-        real.starts_with(root).then_some(real)
+        // The root is resolved already: while no part is a link, the path is its own real
+        // path, one `lstat` per part (resolving it whole costs one `readlink` per directory
+        // from `/`). A link anywhere is resolved the long way.
+        let mut path = root.to_path_buf();
+        for part in parts {
+            path.push(part);
+            let metadata = std::fs::symlink_metadata(&path).ok()?;
+            if metadata.file_type().is_symlink() {
+                let real = std::fs::canonicalize(root.join(parts.join("/"))).ok()?;
+                return real.starts_with(root).then_some(real);
+            }
+        }
+        Some(path)
     }
 }
 
@@ -338,6 +381,31 @@ impl<'a> ContextView<'a> {
             dockerfile,
             dockerignore,
         }
+    }
+
+    /// `compute()`, or the answer it gave for an earlier view of the same context with the
+    /// same ignore file, when the context keeps answers ([`BuildContext::memo`]): a walk of
+    /// the context gives the same answer for every Dockerfile of a folder. `question` names
+    /// what `compute` works out, with any parameter it depends on.
+    pub fn memoized<T>(&self, question: &str, compute: impl FnOnce() -> T) -> T
+    where
+        T: Clone + Send + Sync + 'static,
+    {
+        let Some(memo) = self.context.memo() else {
+            return compute();
+        };
+        let key = (
+            question.to_string(),
+            self.dockerignore.as_ref().map(|d| d.path.clone()),
+        );
+        let lock = || memo.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(answer) = lock().get(&key).and_then(|a| a.downcast_ref::<T>()) {
+            return answer.clone();
+        }
+        // Not under the lock: two threads may compute the same answer once each.
+        let answer = compute();
+        lock().insert(key, Arc::new(answer.clone()));
+        answer
     }
 
     /// Whether `path` is sent to the builder (exists and is not ignored).

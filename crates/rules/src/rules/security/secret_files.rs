@@ -526,6 +526,13 @@ pub struct FoundSecret {
 /// dependency and test directories, in path order; at most `limit` of them, and whether
 /// there were more ([`is_test_or_foreign`] paths are skipped).
 pub fn sent_secrets(view: &ContextView<'_>, limit: usize) -> (Vec<FoundSecret>, bool) {
+    // The same for every Dockerfile sharing the context: worked out once per run.
+    view.memoized(&format!("sent_secrets {limit}"), || {
+        find_sent_secrets(view, limit)
+    })
+}
+
+fn find_sent_secrets(view: &ContextView<'_>, limit: usize) -> (Vec<FoundSecret>, bool) {
     let mut found = Vec::new();
     let mut more = false;
     view.walk(|path, is_dir| {
