@@ -1,7 +1,7 @@
 //! `plimsoll check`: lint Dockerfiles, print the findings, optionally fix them.
 
 use crate::context_cache::SharedContexts;
-use crate::output::{self, FileReport, Format, RenderOptions};
+use crate::output::{self, FileReport, Format, RenderOptions, Tally};
 use crate::walk::{self, Target};
 use clap::{Args, ValueEnum};
 use plimsoll_rules::diagnostic::Applicability;
@@ -193,6 +193,22 @@ pub fn run(args: &CheckArgs) -> ExitCode {
              scripts are not checked by it (see https://github.com/koalaman/shellcheck#installing)"
         );
     }
+    // With the fixed standard input on standard output, the report goes to standard error.
+    let report_to_stderr =
+        args.fix && args.output.is_none() && targets.iter().any(|t| matches!(t, Target::Stdin));
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && if report_to_stderr {
+                    io::stderr().is_terminal()
+                } else {
+                    io::stdout().is_terminal()
+                }
+        }
+    };
     // Dockerfiles of one folder share its build context, read once.
     let contexts = SharedContexts::default();
     let checked: Vec<Checked> = targets
@@ -203,14 +219,18 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 return not_checked(display_name(target, args), error);
             }
             let settings = configs.for_target(target, args);
-            check_target(
+            let mut checked = check_target(
                 target,
                 args,
                 settings,
                 stdin_text.as_deref(),
                 fixing.then_some(fix_level),
                 &contexts,
-            )
+            );
+            if !args.diff && !args.statistics {
+                checked.report.render_part(args.format, color);
+            }
+            checked
         })
         .collect();
     if let Some(failure) = plimsoll_rules::shellcheck::take_failure() {
@@ -296,22 +316,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             // The reader went away: the exit code still tells the result.
         }
     }
-    // With the fixed standard input on standard output, the report goes to standard error.
-    let report_to_stderr = stdin_output.is_some() && args.output.is_none();
 
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && if report_to_stderr {
-                    io::stderr().is_terminal()
-                } else {
-                    io::stdout().is_terminal()
-                }
-        }
-    };
     let failing = checked.iter().any(|c| c.failing);
     let reports: Vec<FileReport> = checked.into_iter().map(|c| c.report).collect();
     let options = RenderOptions {
@@ -491,6 +496,8 @@ fn not_checked(display: String, error: String) -> Checked {
             source: String::new(),
             diagnostics: Vec::new(),
             error: Some(error),
+            rendered: None,
+            tally: Tally::default(),
         },
         failing: false,
         fixed: None,
@@ -620,6 +627,8 @@ fn check_target(
             source: fixed.clone().filter(|_| args.fix).unwrap_or(source),
             diagnostics,
             error: None,
+            rendered: None,
+            tally: Tally::default(),
         },
         original,
         fixed,
@@ -685,7 +694,9 @@ fn read_dockerfile(path: &Path) -> Result<Vec<u8>, String> {
     if metadata.len() > MAX_DOCKERFILE_BYTES {
         return Err(too_large(Some(metadata.len())));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and one byte more, so that it is read in two calls rather
+    // than in growing chunks.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
     std::fs::File::open(path)
         // The file may have grown since `metadata`.
         .and_then(|file| file.take(MAX_DOCKERFILE_BYTES + 1).read_to_end(&mut bytes))

@@ -17,8 +17,7 @@
 use super::{code_quality_severity, fingerprint, rule_url, FileReport};
 use plimsoll_rules::parser::line_index::{LineIndex, PositionEncoding};
 use plimsoll_rules::{find_meta, Category};
-use serde_json::json;
-use std::io::{self, Write};
+use serde_json::{json, Value};
 
 /// Code Climate's category for a rule category.
 fn category(category: Category) -> &'static str {
@@ -32,52 +31,50 @@ fn category(category: Category) -> &'static str {
     }
 }
 
-pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+/// The items of one file.
+pub(super) fn file_items(report: &FileReport) -> Vec<Value> {
     let mut items = Vec::new();
-    for report in reports {
-        let path = report.clean_path();
-        if let Some(error) = &report.error {
-            items.push(json!({
-                "type": "issue",
-                "check_name": "io-error",
-                "description": format!("cannot read the file: {error}"),
-                "categories": ["Bug Risk"],
-                "location": {"path": path, "lines": {"begin": 1, "end": 1}},
-                "severity": "blocker",
-                "fingerprint": fingerprint(&[&path, "io-error"]),
-                "engine_name": "plimsoll",
-            }));
-            continue;
-        }
-        let index = LineIndex::new(&report.source);
-        let fingerprints = report.fingerprints(&index);
-        for (d, fingerprint) in report.diagnostics.iter().zip(fingerprints) {
-            let span = report.span(&index, d.range, PositionEncoding::Utf32);
-            let meta = find_meta(d.code);
-            let categories = [meta.map_or("Bug Risk", |m| category(m.category))];
-            let body = match meta {
-                Some(meta) => format!("{}\n\nSee {}", meta.summary(), rule_url(d.code)),
-                None => format!("See {}", rule_url(d.code)),
-            };
-            items.push(json!({
-                "type": "issue",
-                "check_name": d.code,
-                "description": d.message,
-                "content": {"body": body},
-                "categories": categories,
-                "location": {
-                    "path": path,
-                    "positions": {
-                        "begin": {"line": span.line, "column": span.column},
-                        "end": {"line": span.end_line, "column": span.end_column},
-                    },
-                },
-                "severity": code_quality_severity(d.severity),
-                "fingerprint": fingerprint,
-                "engine_name": "plimsoll",
-            }));
-        }
+    let path = report.clean_path();
+    if let Some(error) = &report.error {
+        items.push(json!({
+            "type": "issue",
+            "check_name": "io-error",
+            "description": format!("cannot read the file: {error}"),
+            "categories": ["Bug Risk"],
+            "location": {"path": path, "lines": {"begin": 1, "end": 1}},
+            "severity": "blocker",
+            "fingerprint": fingerprint(&[&path, "io-error"]),
+            "engine_name": "plimsoll",
+        }));
+        return items;
     }
-    serde_json::to_writer_pretty(&mut *out, &items)?;
-    writeln!(out)
+    let index = LineIndex::new(&report.source);
+    let fingerprints = report.fingerprints(&index);
+    for (d, fingerprint) in report.diagnostics.iter().zip(fingerprints) {
+        let span = report.span(&index, d.range, PositionEncoding::Utf32);
+        let meta = find_meta(d.code);
+        let categories = [meta.map_or("Bug Risk", |m| category(m.category))];
+        let body = match meta {
+            Some(meta) => format!("{}\n\nSee {}", meta.summary(), rule_url(d.code)),
+            None => format!("See {}", rule_url(d.code)),
+        };
+        items.push(json!({
+            "type": "issue",
+            "check_name": d.code,
+            "description": d.message,
+            "content": {"body": body},
+            "categories": categories,
+            "location": {
+                "path": path,
+                "positions": {
+                    "begin": {"line": span.line, "column": span.column},
+                    "end": {"line": span.end_line, "column": span.end_column},
+                },
+            },
+            "severity": code_quality_severity(d.severity),
+            "fingerprint": fingerprint,
+            "engine_name": "plimsoll",
+        }));
+    }
+    items
 }

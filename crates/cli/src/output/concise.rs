@@ -4,6 +4,26 @@ use super::{FileReport, RenderOptions};
 use plimsoll_rules::parser::line_index::{LineIndex, PositionEncoding};
 use std::io::{self, Write};
 
+/// One line per finding of one file (or its error).
+pub fn file_part(report: &FileReport) -> String {
+    use std::fmt::Write as _;
+    let mut part = String::new();
+    if let Some(error) = &report.error {
+        let _ = writeln!(part, "{}: error: {error}", report.path);
+        return part;
+    }
+    let index = LineIndex::new(&report.source);
+    for d in &report.diagnostics {
+        let (line, col) = report.position(&index, d.range.start, PositionEncoding::Utf32);
+        let _ = writeln!(
+            part,
+            "{}:{line}:{col}: {} [{}] {}",
+            report.path, d.code, d.severity, d.message
+        );
+    }
+    part
+}
+
 pub fn render(
     reports: &[FileReport],
     options: &RenderOptions,
@@ -11,19 +31,12 @@ pub fn render(
 ) -> io::Result<()> {
     let mut count = 0;
     for report in reports {
-        if let Some(error) = &report.error {
-            writeln!(out, "{}: error: {error}", report.path)?;
-            continue;
+        match &report.rendered {
+            Some(part) => out.write_all(part.as_bytes())?,
+            None => out.write_all(file_part(report).as_bytes())?,
         }
-        let index = LineIndex::new(&report.source);
-        for d in &report.diagnostics {
-            let (line, col) = report.position(&index, d.range.start, PositionEncoding::Utf32);
-            writeln!(
-                out,
-                "{}:{line}:{col}: {} [{}] {}",
-                report.path, d.code, d.severity, d.message
-            )?;
-            count += 1;
+        if report.error.is_none() {
+            count += report.tally().total();
         }
     }
     if !options.quiet && count > 0 {

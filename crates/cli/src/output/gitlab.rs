@@ -15,36 +15,33 @@
 
 use super::{code_quality_severity, fingerprint, FileReport};
 use plimsoll_rules::parser::line_index::{LineIndex, PositionEncoding};
-use serde_json::json;
-use std::io::{self, Write};
+use serde_json::{json, Value};
 
-pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+/// The items of one file.
+pub(super) fn file_items(report: &FileReport) -> Vec<Value> {
     let mut items = Vec::new();
-    for report in reports {
-        let path = report.clean_path();
-        if let Some(error) = &report.error {
-            items.push(json!({
-                "description": format!("cannot read the file: {error}"),
-                "check_name": "io-error",
-                "fingerprint": fingerprint(&[&path, "io-error"]),
-                "severity": "blocker",
-                "location": {"path": path, "lines": {"begin": 1}},
-            }));
-            continue;
-        }
-        let index = LineIndex::new(&report.source);
-        let fingerprints = report.fingerprints(&index);
-        for (d, fingerprint) in report.diagnostics.iter().zip(fingerprints) {
-            let (line, _) = report.position(&index, d.range.start, PositionEncoding::Utf32);
-            items.push(json!({
-                "description": format!("{}: {}", d.code, d.message),
-                "check_name": d.code,
-                "fingerprint": fingerprint,
-                "severity": code_quality_severity(d.severity),
-                "location": {"path": path, "lines": {"begin": line}},
-            }));
-        }
+    let path = report.clean_path();
+    if let Some(error) = &report.error {
+        items.push(json!({
+            "description": format!("cannot read the file: {error}"),
+            "check_name": "io-error",
+            "fingerprint": fingerprint(&[&path, "io-error"]),
+            "severity": "blocker",
+            "location": {"path": path, "lines": {"begin": 1}},
+        }));
+        return items;
     }
-    serde_json::to_writer_pretty(&mut *out, &items)?;
-    writeln!(out)
+    let index = LineIndex::new(&report.source);
+    let fingerprints = report.fingerprints(&index);
+    for (d, fingerprint) in report.diagnostics.iter().zip(fingerprints) {
+        let (line, _) = report.position(&index, d.range.start, PositionEncoding::Utf32);
+        items.push(json!({
+            "description": format!("{}: {}", d.code, d.message),
+            "check_name": d.code,
+            "fingerprint": fingerprint,
+            "severity": code_quality_severity(d.severity),
+            "location": {"path": path, "lines": {"begin": line}},
+        }));
+    }
+    items
 }

@@ -17,68 +17,83 @@ fn level(severity: Severity) -> Level {
     }
 }
 
+/// The excerpts of one file's findings (or its error), coloured with ANSI escapes when
+/// `color`.
+pub fn file_part(report: &FileReport, color: bool) -> String {
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    // Writing to memory cannot fail, and every range is clamped to the text.
+    let _ = emit_file(report, &mut buffer);
+    String::from_utf8(buffer.into_inner()).unwrap_or_default()
+}
+
+fn emit_file(report: &FileReport, buffer: &mut termcolor::Buffer) -> io::Result<()> {
+    let config = term::Config::default();
+    let mut files = SimpleFiles::new();
+    if let Some(error) = &report.error {
+        files.add(report.path.as_str(), "");
+        let diagnostic: Report<usize> =
+            Report::error().with_message(format!("{}: {error}", report.path));
+        return term::emit(buffer, &config, &files, &diagnostic).map_err(io::Error::other);
+    }
+    let source = report.source.as_str();
+    let id = files.add(report.path.as_str(), source);
+    let clamp = |range: plimsoll_rules::parser::TextRange| {
+        let range = range.as_usize();
+        range.start.min(source.len())..range.end.min(source.len())
+    };
+    for d in &report.diagnostics {
+        let mut notes = Vec::new();
+        if let Some(fix) = &d.fix {
+            let how = match fix.applicability {
+                Applicability::Safe => " (fixable with --fix)",
+                Applicability::Unsafe => " (fixable with --fix --unsafe-fixes)",
+                Applicability::DisplayOnly => "",
+            };
+            notes.push(format!("help: {}{how}", fix.title));
+        }
+        let mut labels = vec![Label::primary(id, clamp(d.range))];
+        for related in &d.related {
+            labels.push(
+                Label::secondary(id, clamp(related.range)).with_message(related.message.clone()),
+            );
+        }
+        let diagnostic = Report::new(level(d.severity))
+            .with_message(&d.message)
+            .with_code(format!("{} {}", d.code, d.name))
+            .with_labels(labels)
+            .with_notes(notes);
+        term::emit(buffer, &config, &files, &diagnostic).map_err(io::Error::other)?;
+    }
+    Ok(())
+}
+
 pub fn render(
     reports: &[FileReport],
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut files = SimpleFiles::new();
-    let config = term::Config::default();
-    let mut buffer = if options.color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
     let mut counts = [0usize; 4];
     let mut fixable = 0;
     let mut io_errors = 0;
     for report in reports {
-        if let Some(error) = &report.error {
-            let id = files.add(report.path.clone(), String::new());
-            let _ = id;
-            let diagnostic: Report<usize> =
-                Report::error().with_message(format!("{}: {error}", report.path));
-            term::emit(&mut buffer, &config, &files, &diagnostic).map_err(io::Error::other)?;
+        match &report.rendered {
+            Some(part) => out.write_all(part.as_bytes())?,
+            None => out.write_all(file_part(report, options.color).as_bytes())?,
+        }
+        if report.error.is_some() {
             io_errors += 1;
             continue;
         }
-        let id = files.add(report.path.clone(), report.source.clone());
-        for d in &report.diagnostics {
-            counts[d.severity as usize] += 1;
-            let mut notes = Vec::new();
-            if let Some(fix) = &d.fix {
-                let how = match fix.applicability {
-                    Applicability::Safe => {
-                        fixable += 1;
-                        " (fixable with --fix)"
-                    }
-                    Applicability::Unsafe => " (fixable with --fix --unsafe-fixes)",
-                    Applicability::DisplayOnly => "",
-                };
-                notes.push(format!("help: {}{how}", fix.title));
-            }
-            let range = d.range.as_usize();
-            let range = range.start.min(report.source.len())..range.end.min(report.source.len());
-            let mut labels = vec![Label::primary(id, range)];
-            for related in &d.related {
-                let r = related.range.as_usize();
-                labels.push(
-                    Label::secondary(
-                        id,
-                        r.start.min(report.source.len())..r.end.min(report.source.len()),
-                    )
-                    .with_message(related.message.clone()),
-                );
-            }
-            let diagnostic = Report::new(level(d.severity))
-                .with_message(&d.message)
-                .with_code(format!("{} {}", d.code, d.name))
-                .with_labels(labels)
-                .with_notes(notes);
-            term::emit(&mut buffer, &config, &files, &diagnostic).map_err(io::Error::other)?;
+        let tally = report.tally();
+        for (count, n) in counts.iter_mut().zip(tally.by_severity) {
+            *count += n;
         }
+        fixable += tally.fixable;
     }
-    out.write_all(buffer.as_slice())?;
     if options.quiet {
         return Ok(());
     }

@@ -13,6 +13,7 @@ mod sarif;
 mod xml;
 
 use clap::ValueEnum;
+use plimsoll_rules::diagnostic::Applicability;
 use plimsoll_rules::parser::line_index::{LineIndex, PositionEncoding};
 use plimsoll_rules::parser::TextRange;
 use plimsoll_rules::{Diagnostic, Severity};
@@ -29,9 +30,65 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Why the file could not be checked.
     pub error: Option<String>,
+    /// This file's part of the report, made by [`FileReport::render_part`] in the thread
+    /// that checked the file; `source` and `diagnostics` are then emptied.
+    pub rendered: Option<String>,
+    /// What the report's summary counts of `diagnostics`, kept when they are emptied.
+    pub tally: Tally,
+}
+
+/// What a report's summary line counts of one file's findings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tally {
+    /// Findings by severity (`Severity as usize`).
+    pub by_severity: [usize; 4],
+    /// Findings with a safe fix.
+    pub fixable: usize,
+}
+
+impl Tally {
+    fn of(diagnostics: &[Diagnostic]) -> Tally {
+        let mut tally = Tally::default();
+        for d in diagnostics {
+            tally.by_severity[d.severity as usize] += 1;
+            tally.fixable += usize::from(
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == Applicability::Safe),
+            );
+        }
+        tally
+    }
+
+    pub fn total(&self) -> usize {
+        self.by_severity.iter().sum()
+    }
 }
 
 impl FileReport {
+    /// Renders this file's part of a report in `format` now, for the formats made of
+    /// independent parts per file (JSON arrays of items, source excerpts, lines), and drops
+    /// the text and findings it was made from: files are rendered in parallel as they are
+    /// checked, and the whole corpus of a run is never held in memory. Other formats keep
+    /// the report as it is.
+    pub fn render_part(&mut self, format: Format, color: bool) {
+        if let Some(part) = file_part(format, self, color) {
+            self.tally = Tally::of(&self.diagnostics);
+            self.rendered = Some(part);
+            self.source = String::new();
+            self.diagnostics = Vec::new();
+        }
+    }
+
+    /// The counts of this file's findings, also once they are rendered and dropped.
+    pub fn tally(&self) -> Tally {
+        if self.rendered.is_some() {
+            self.tally
+        } else {
+            Tally::of(&self.diagnostics)
+        }
+    }
+
     /// 1-based (line, column) of a byte offset, columns counted in `encoding` units.
     pub fn position(
         &self,
@@ -181,10 +238,10 @@ pub fn render(
     match format {
         Format::Human => human::render(reports, options, out),
         Format::Concise => concise::render(reports, options, out),
-        Format::Json => json::render(reports, out),
+        Format::Json | Format::GitLab | Format::CodeClimate => {
+            write_json_array(format, reports, out)
+        }
         Format::Sarif => sarif::render(reports, out),
-        Format::GitLab => gitlab::render(reports, out),
-        Format::CodeClimate => codeclimate::render(reports, out),
         Format::Checkstyle => checkstyle::render(reports, out),
         Format::JUnit => junit::render(reports, out),
         Format::GitHub => github::render(reports, out),
@@ -192,6 +249,55 @@ pub fn render(
 }
 
 pub use plimsoll_rules::registry::documentation_url as rule_url;
+
+/// The part of `format`'s report for one file, when `format` is made of independent parts:
+/// for a JSON array of items, the items as `serde_json::to_writer_pretty` writes them inside
+/// the array.
+fn file_part(format: Format, report: &FileReport, color: bool) -> Option<String> {
+    Some(match format {
+        Format::Human => human::file_part(report, color),
+        Format::Concise => concise::file_part(report),
+        Format::Json => array_body(&json::file_items(report)),
+        Format::GitLab => array_body(&gitlab::file_items(report)),
+        Format::CodeClimate => array_body(&codeclimate::file_items(report)),
+        _ => return None,
+    })
+}
+
+/// `items` as `serde_json::to_writer_pretty` writes them inside an array.
+fn array_body<T: serde::Serialize>(items: &[T]) -> String {
+    // These items always serialize. A pretty array is `[`, then each item on new lines
+    // indented by two spaces, separated by `,`, then a newline and `]` (`[]` when empty).
+    let array = serde_json::to_string_pretty(items).unwrap_or_default();
+    array
+        .strip_prefix("[\n")
+        .and_then(|rest| rest.strip_suffix("\n]"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Writes the JSON array of all the files' items, byte for byte what
+/// `serde_json::to_writer_pretty` writes for the items in one `Vec`, and a newline.
+fn write_json_array(format: Format, reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let mut empty = true;
+    for report in reports {
+        let made_now;
+        let part = match &report.rendered {
+            Some(part) => part,
+            None => {
+                made_now = file_part(format, report, false).unwrap_or_default();
+                &made_now
+            }
+        };
+        if part.is_empty() {
+            continue;
+        }
+        out.write_all(if empty { b"[\n" } else { b",\n" })?;
+        out.write_all(part.as_bytes())?;
+        empty = false;
+    }
+    out.write_all(if empty { b"[]\n" } else { b"\n]\n" })
+}
 
 #[cfg(test)]
 mod tests {

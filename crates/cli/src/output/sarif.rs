@@ -16,7 +16,10 @@ use plimsoll_rules::diagnostic::Applicability;
 use plimsoll_rules::parser::line_index::{LineIndex, PositionEncoding};
 use plimsoll_rules::parser::TextRange;
 use plimsoll_rules::{find_meta, Edit, RuleMeta, Severity};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
@@ -117,111 +120,172 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
         })
         .collect();
 
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
-    for report in reports {
-        if let Some(error) = &report.error {
-            notifications.push(json!({
+    let notifications: Vec<Value> = reports
+        .iter()
+        .filter_map(|report| {
+            let error = report.error.as_ref()?;
+            Some(json!({
                 "level": "error",
                 "message": { "text": format!("{}: {error}", report.path) },
                 "descriptor": { "id": "io-error" },
                 "locations": [{
                     "physicalLocation": { "artifactLocation": artifact_location(&report.path) },
                 }],
-            }));
-            continue;
-        }
-        let index = LineIndex::new(&report.source);
-        let span = |range: TextRange| report.span(&index, range, PositionEncoding::Utf16);
-        let fingerprints = report.fingerprints(&index);
-        for (d, fingerprint) in report.diagnostics.iter().zip(fingerprints) {
-            let mut result = json!({
-                "ruleId": d.code,
-                "ruleIndex": rule_index[d.code],
-                "level": level(d.severity),
-                "message": { "text": d.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": artifact_location(&report.path),
-                        "region": region(span(d.range)),
-                    },
-                }],
-                "partialFingerprints": { "plimsoll/v1": fingerprint },
-            });
-            if !d.related.is_empty() {
-                let related: Vec<Value> = d
-                    .related
-                    .iter()
-                    .enumerate()
-                    .map(|(id, related)| {
-                        json!({
-                            "id": id,
-                            "message": { "text": related.message },
-                            "physicalLocation": {
-                                "artifactLocation": artifact_location(&report.path),
-                                "region": region(span(related.range)),
-                            },
-                        })
-                    })
-                    .collect();
-                result["relatedLocations"] = Value::Array(related);
-            }
-            let fix = d.fix.as_ref().filter(|fix| {
-                fix.applicability != Applicability::DisplayOnly
-                    && fix
-                        .edits
-                        .iter()
-                        .all(|edit| matches!(edit, Edit::Replace { .. }))
-            });
-            if let Some(fix) = fix {
-                let replacements: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .filter_map(|edit| match edit {
-                        Edit::Replace { range, content } => Some(json!({
-                            "deletedRegion": region(span(*range)),
-                            "insertedContent": { "text": content },
-                        })),
-                        Edit::CreateFile { .. } => None,
-                    })
-                    .collect();
-                result["fixes"] = json!([{
-                    "description": { "text": fix.title },
-                    "artifactChanges": [{
-                        "artifactLocation": artifact_location(&report.path),
-                        "replacements": replacements,
-                    }],
-                    "properties": { "applicability": fix.applicability.as_str() },
-                }]);
-            }
-            results.push(result);
-        }
-    }
-
+            }))
+        })
+        .collect();
     let mut invocation = json!({ "executionSuccessful": notifications.is_empty() });
     if !notifications.is_empty() {
         invocation["toolExecutionNotifications"] = Value::Array(notifications);
     }
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "plimsoll",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": rules,
-                },
-            },
-            "invocations": [invocation],
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }],
+    let tool = json!({
+        "driver": {
+            "name": "plimsoll",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": env!("CARGO_PKG_REPOSITORY"),
+            "rules": rules,
+        },
     });
+    let results = reports
+        .iter()
+        .flat_map(|report| file_results(report, &rule_index));
+    let log = Log {
+        run: Run {
+            invocations: [invocation],
+            results: LazyArray::new(results),
+            tool,
+        },
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// The results of one file.
+fn file_results(report: &FileReport, rule_index: &BTreeMap<&str, usize>) -> Vec<Value> {
+    if report.error.is_some() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(&report.source);
+    let span = |range: TextRange| report.span(&index, range, PositionEncoding::Utf16);
+    let fingerprints = report.fingerprints(&index);
+    let mut results = Vec::new();
+    for (d, fingerprint) in report.diagnostics.iter().zip(fingerprints) {
+        let mut result = json!({
+            "ruleId": d.code,
+            "ruleIndex": rule_index[d.code],
+            "level": level(d.severity),
+            "message": { "text": d.message },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(&report.path),
+                    "region": region(span(d.range)),
+                },
+            }],
+            "partialFingerprints": { "plimsoll/v1": fingerprint },
+        });
+        if !d.related.is_empty() {
+            let related: Vec<Value> = d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(id, related)| {
+                    json!({
+                        "id": id,
+                        "message": { "text": related.message },
+                        "physicalLocation": {
+                            "artifactLocation": artifact_location(&report.path),
+                            "region": region(span(related.range)),
+                        },
+                    })
+                })
+                .collect();
+            result["relatedLocations"] = Value::Array(related);
+        }
+        let fix = d.fix.as_ref().filter(|fix| {
+            fix.applicability != Applicability::DisplayOnly
+                && fix
+                    .edits
+                    .iter()
+                    .all(|edit| matches!(edit, Edit::Replace { .. }))
+        });
+        if let Some(fix) = fix {
+            let replacements: Vec<Value> = fix
+                .edits
+                .iter()
+                .filter_map(|edit| match edit {
+                    Edit::Replace { range, content } => Some(json!({
+                        "deletedRegion": region(span(*range)),
+                        "insertedContent": { "text": content },
+                    })),
+                    Edit::CreateFile { .. } => None,
+                })
+                .collect();
+            result["fixes"] = json!([{
+                "description": { "text": fix.title },
+                "artifactChanges": [{
+                    "artifactLocation": artifact_location(&report.path),
+                    "replacements": replacements,
+                }],
+                "properties": { "applicability": fix.applicability.as_str() },
+            }]);
+        }
+        results.push(result);
+    }
+    results
+}
+
+/// The SARIF log, written with its results made one file at a time. Keys are written in
+/// the sorted order `serde_json`'s maps have, as the other parts of the log are.
+struct Log<I> {
+    run: Run<I>,
+}
+
+struct Run<I> {
+    invocations: [Value; 1],
+    results: LazyArray<I>,
+    tool: Value,
+}
+
+impl<I: Iterator<Item = Value>> Serialize for Log<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", SCHEMA)?;
+        map.serialize_entry("runs", std::slice::from_ref(&self.run))?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.end()
+    }
+}
+
+impl<I: Iterator<Item = Value>> Serialize for Run<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("columnKind", "utf16CodeUnits")?;
+        map.serialize_entry("invocations", &self.invocations)?;
+        map.serialize_entry("results", &self.results)?;
+        map.serialize_entry("tool", &self.tool)?;
+        map.end()
+    }
+}
+
+/// A JSON array whose items are made while it is written. It can be written once.
+struct LazyArray<I>(RefCell<Option<I>>);
+
+impl<I> LazyArray<I> {
+    fn new(items: I) -> LazyArray<I> {
+        LazyArray(RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = serde_json::Value>> Serialize for LazyArray<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.borrow_mut().take() {
+            Some(items) => serializer.collect_seq(items),
+            None => Err(serde::ser::Error::custom(
+                "a lazy array is written only once",
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
