@@ -10,6 +10,11 @@ mod walk;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+// Checking a file makes many small, short-lived allocations (syntax trees, shell words,
+// findings): mimalloc serves them in a fraction of the system allocator's time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "plimsoll", version, about, propagate_version = true)]
 struct Cli {
