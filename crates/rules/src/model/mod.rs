@@ -9,7 +9,7 @@ mod image;
 
 pub use image::ImageRef;
 
-use plimsoll_parser::expand::{EnvList, Lexer};
+use plimsoll_parser::expand::{Env, EnvList, Expansion, Lexer};
 use plimsoll_parser::shell::ShellScript;
 use plimsoll_parser::{Arguments, Dockerfile, Instruction, Keyword, SourceMap, TextRange};
 use std::ops::Range;
@@ -173,6 +173,11 @@ pub struct SemanticModel {
     /// Every RUN script, in file order.
     pub runs: Vec<RunScript>,
     stage_of: Vec<Option<usize>>,
+    /// Per stage, the indexes of its variables sorted by name then position: a variable
+    /// is found by binary search, not by a scan of the stage.
+    variables_by_name: Vec<Vec<u32>>,
+    /// Per keyword (by its discriminant), the ids of its instructions in order.
+    ids_by_keyword: Vec<Vec<InstructionId>>,
 }
 
 impl SemanticModel {
@@ -185,13 +190,87 @@ impl SemanticModel {
             stage_of,
             ..
         } = Builder::new(&file).build();
+        let variables_by_name = stages
+            .iter()
+            .map(|stage| {
+                let mut order: Vec<u32> = (0..stage.variables.len() as u32).collect();
+                order.sort_by(|&a, &b| {
+                    stage.variables[a as usize]
+                        .name
+                        .cmp(&stage.variables[b as usize].name)
+                        .then(a.cmp(&b))
+                });
+                order
+            })
+            .collect();
+        let mut ids_by_keyword: Vec<Vec<InstructionId>> = Vec::new();
+        for (id, instruction) in file.instructions.iter().enumerate() {
+            let slot = instruction.keyword as usize;
+            if ids_by_keyword.len() <= slot {
+                ids_by_keyword.resize_with(slot + 1, Vec::new);
+            }
+            ids_by_keyword[slot].push(id);
+        }
         SemanticModel {
             file,
             global_args,
             stages,
             runs,
             stage_of,
+            variables_by_name,
+            ids_by_keyword,
         }
+    }
+
+    /// The ids of the `keyword` instructions within `range`, in order.
+    pub fn ids_of(&self, keyword: Keyword, range: Range<InstructionId>) -> &[InstructionId] {
+        let ids = self
+            .ids_by_keyword
+            .get(keyword as usize)
+            .map_or(&[][..], Vec::as_slice);
+        let start = ids.partition_point(|&id| id < range.start);
+        let end = ids.partition_point(|&id| id < range.end).max(start);
+        &ids[start..end]
+    }
+
+    /// The variables visible at an instruction, as [`Self::variables_at`] lists them, read
+    /// in place: each lookup is a binary search per stage of the chain, where building the
+    /// list copies every variable of the stage (quadratic over a long stage).
+    pub fn scope_at(&self, id: InstructionId) -> Scope<'_> {
+        let level = match self.stage_of.get(id).copied().flatten() {
+            None => ScopeLevel::Global { before: id },
+            Some(stage) if self.stages[stage].from == id => {
+                ScopeLevel::Global { before: usize::MAX }
+            }
+            Some(stage) => ScopeLevel::Stage {
+                stage,
+                own: self.stages[stage]
+                    .variables
+                    .partition_point(|v| v.instruction < id),
+            },
+        };
+        Scope {
+            model: self,
+            level,
+            overrides: EnvList::new(),
+        }
+    }
+
+    /// The last variable named `name` with a value among the first `count` variables of
+    /// `stage` (ENVs only when `only_env`).
+    fn stage_value(&self, stage: usize, name: &str, count: usize, only_env: bool) -> Option<&str> {
+        let variables = &self.stages[stage].variables;
+        let order = &self.variables_by_name[stage];
+        let start = order.partition_point(|&i| variables[i as usize].name.as_str() < name);
+        let end = start
+            + order[start..]
+                .partition_point(|&i| variables[i as usize].name == name && (i as usize) < count);
+        order[start..end].iter().rev().find_map(|&i| {
+            let variable = &variables[i as usize];
+            (!only_env || variable.is_env)
+                .then_some(variable.value.as_deref())
+                .flatten()
+        })
     }
 
     /// The instruction with this id.
@@ -317,9 +396,8 @@ impl SemanticModel {
         if !word.contains('$') {
             return Some(word.to_string());
         }
-        let env = self.variables_at(id);
         let lexer = Lexer::new(self.file.escape);
-        let expansion = lexer.process_word(word, &env).ok()?;
+        let expansion = lexer.process_word(word, &self.scope_at(id)).ok()?;
         expansion.unmatched.is_empty().then_some(expansion.value)
     }
 
@@ -329,6 +407,84 @@ impl SemanticModel {
         self.runs[start..]
             .iter()
             .take_while(move |r| r.instruction == id)
+    }
+}
+
+/// `word` as [`Lexer::process_word`] gives it, when it holds nothing that lexer would change
+/// (no `$`, quote, escape character or leading byte-order mark): most words, expanded
+/// without copying them one character at a time. `None` for any other word.
+pub(crate) fn literal_expansion(lexer: &Lexer, word: &str) -> Option<Expansion> {
+    // A byte scan and a single-character search: a search for any of several characters
+    // goes one character at a time.
+    let plain = !word.starts_with('\u{FEFF}')
+        && !word.bytes().any(|b| matches!(b, b'$' | b'\'' | b'"'))
+        && !word.contains(lexer.escape);
+    plain.then(|| Expansion {
+        value: word.to_string(),
+        ..Expansion::default()
+    })
+}
+
+/// The variables visible at one instruction ([`SemanticModel::scope_at`]), with values a
+/// caller sets on top (a RUN script's own assignments).
+#[derive(Clone, Debug)]
+pub struct Scope<'m> {
+    model: &'m SemanticModel,
+    level: ScopeLevel,
+    overrides: EnvList,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum ScopeLevel {
+    /// The global ARGs declared before `before` (all of them in a FROM line).
+    Global { before: InstructionId },
+    /// Inside `stage`: the ENVs of the stages it is built on, then its first `own` variables.
+    Stage { stage: usize, own: usize },
+}
+
+impl Scope<'_> {
+    /// Sets `name` to `value` on top of the variables in scope.
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.overrides.push(name, value);
+    }
+}
+
+impl Env for Scope<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        if let Some(value) = Env::get(&self.overrides, name) {
+            return Some(value);
+        }
+        let model = self.model;
+        match self.level {
+            ScopeLevel::Global { before } => model
+                .global_args
+                .iter()
+                .rev()
+                .filter(|arg| arg.instruction < before && arg.name == name)
+                .find_map(|arg| arg.value.as_deref()),
+            ScopeLevel::Stage { stage, own } => {
+                if let Some(value) = model.stage_value(stage, name, own, false) {
+                    return Some(value);
+                }
+                // The nearest stage it is built on first, as the last ENV wins.
+                let mut current = &model.stages[stage];
+                for _ in 0..model.stages.len() {
+                    let BaseImage::Stage(parent) = current.base else {
+                        break;
+                    };
+                    let Some(parent) = model.stages.get(parent) else {
+                        break;
+                    };
+                    if let Some(value) =
+                        model.stage_value(parent.index, name, parent.variables.len(), true)
+                    {
+                        return Some(value);
+                    }
+                    current = parent;
+                }
+                None
+            }
+        }
     }
 }
 
@@ -768,6 +924,7 @@ fn shebang_is_posix(content: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plimsoll_parser::expand::EmptyEnv;
 
     fn model(text: &str) -> SemanticModel {
         SemanticModel::new(plimsoll_parser::parse(text))
@@ -851,6 +1008,55 @@ mod tests {
         use plimsoll_parser::expand::Env;
         let last = m.variables_at(m.file.instructions.len() - 1);
         assert_eq!((last.get("B"), last.get("D")), (None, None));
+    }
+
+    #[test]
+    fn scopes_find_what_the_variable_lists_hold() {
+        let m = model(
+            "ARG G=g\nARG H\nFROM alpine AS a\nENV A=1 A=2\nARG B=$A-b\nARG G\nENV C=${B}c\n\
+             ARG H\nRUN x\nFROM a AS b\nARG G\nENV A=3 D=$C-$G\nRUN y\nFROM b\nARG B\n\
+             USER $A\nFROM scratch\nENV A=4\n",
+        );
+        let names = ["A", "B", "C", "D", "G", "H", "X"];
+        for id in 0..m.file.instructions.len() {
+            let (list, scope) = (m.variables_at(id), m.scope_at(id));
+            for name in names {
+                assert_eq!(list.get(name), scope.get(name), "{name} at {id}");
+            }
+        }
+        let mut scope = m.scope_at(8);
+        scope.push("A", "set");
+        assert_eq!(scope.get("A"), Some("set"));
+        assert_eq!(m.ids_of(Keyword::Run, 0..13), [8, 12]);
+        assert_eq!(m.ids_of(Keyword::Run, 9..12), [] as [usize; 0]);
+    }
+
+    #[test]
+    fn literal_words_expand_to_themselves() {
+        let lexer = Lexer::new('\\');
+        let backtick = Lexer::new('`');
+        for word in [
+            "/opt/bin",
+            "a b",
+            "x=1",
+            "\\",
+            "a\\b",
+            "'q'",
+            "\"q\"",
+            "$A",
+            "\u{FEFF}x",
+            "",
+            "a`b",
+        ] {
+            for lexer in [lexer, backtick] {
+                if let Some(fast) = literal_expansion(&lexer, word) {
+                    assert_eq!(Ok(fast), lexer.process_word(word, &EmptyEnv), "{word:?}");
+                }
+            }
+        }
+        assert!(literal_expansion(&lexer, "/opt/bin").is_some());
+        assert!(literal_expansion(&lexer, "a\\b").is_none());
+        assert!(literal_expansion(&backtick, "a\\b").is_some());
     }
 
     #[test]

@@ -455,7 +455,7 @@ pub fn cgo_setting(model: &SemanticModel, run: &RunScript, command: &Command) ->
             return CgoSetting::Unknown;
         }
     }
-    let env = model.variables_at(run.instruction);
+    let env = model.scope_at(run.instruction);
     if let Some(value) = env.get(NAME) {
         return CgoSetting::Value(value.to_string());
     }
@@ -516,14 +516,9 @@ pub fn workdir_at(
     let mut dir = default.map(str::to_string);
     for &index in chain.iter().rev() {
         let stage = model.stages.get(index)?;
-        for wid in stage.instructions.clone() {
-            if wid >= id {
-                break;
-            }
+        let before = stage.instructions.start..stage.instructions.end.min(id);
+        for &wid in model.ids_of(Keyword::Workdir, before) {
             let instruction = model.instruction(wid);
-            if instruction.keyword != Keyword::Workdir {
-                continue;
-            }
             let Arguments::Text(word) = &instruction.args else {
                 return None;
             };
@@ -583,12 +578,10 @@ pub fn is_root_at(model: &SemanticModel, stage: usize, id: InstructionId) -> boo
         let Some(s) = model.stages.get(index) else {
             return false;
         };
-        for uid in s.instructions.clone().take_while(|&u| u < id) {
-            let instruction = model.instruction(uid);
-            if instruction.keyword == Keyword::User {
-                if let Arguments::Text(word) = &instruction.args {
-                    user = Some(model.expand_at(uid, &word.value).unwrap_or_default());
-                }
+        let before = s.instructions.start..s.instructions.end.min(id);
+        for &uid in model.ids_of(Keyword::User, before) {
+            if let Arguments::Text(word) = &model.instruction(uid).args {
+                user = Some(model.expand_at(uid, &word.value).unwrap_or_default());
             }
         }
     }
@@ -610,7 +603,7 @@ pub fn is_root_at(model: &SemanticModel, stage: usize, id: InstructionId) -> boo
 /// The module cache (`GOMODCACHE`) at instruction `id`: from GOMODCACHE or GOPATH, else
 /// `/go/pkg/mod` on a `golang` base, else `$HOME/go/pkg/mod` (`/root/go/pkg/mod` for root).
 pub fn mod_cache_dir(model: &SemanticModel, stage: usize, id: InstructionId) -> Option<String> {
-    let env = model.variables_at(id);
+    let env = model.scope_at(id);
     if let Some(dir) = env.get("GOMODCACHE") {
         return dir.starts_with('/').then(|| join_path("/", dir));
     }
@@ -630,7 +623,7 @@ pub fn mod_cache_dir(model: &SemanticModel, stage: usize, id: InstructionId) -> 
 /// The build cache (`GOCACHE`) at instruction `id`: from GOCACHE, XDG_CACHE_HOME or HOME,
 /// else `/root/.cache/go-build` when the user is root.
 pub fn build_cache_dir(model: &SemanticModel, stage: usize, id: InstructionId) -> Option<String> {
-    let env = model.variables_at(id);
+    let env = model.scope_at(id);
     if let Some(dir) = env.get("GOCACHE") {
         return dir.starts_with('/').then(|| join_path("/", dir));
     }

@@ -1,7 +1,7 @@
 //! Words as BuildKit reads them when it runs an instruction: quotes and escapes removed,
 //! variables expanded with the ARGs and ENVs in scope.
 
-use crate::model::{InstructionId, RunScript, ScriptSource, SemanticModel};
+use crate::model::{literal_expansion, InstructionId, RunScript, ScriptSource, SemanticModel};
 use crate::rules::helpers::shells::shell_at;
 use plimsoll_parser::expand::{EmptyEnv, Lexer};
 use plimsoll_parser::shell::{Command, CompoundKind, Connector, Scope, ShellScript, Statement};
@@ -12,8 +12,11 @@ use plimsoll_parser::{Instruction, TextRange};
 /// or cannot be expanded at all (another rule reports that).
 pub(crate) fn expand_word(model: &SemanticModel, id: InstructionId, word: &str) -> Option<String> {
     let lexer = Lexer::new(model.file.escape);
+    if let Some(literal) = literal_expansion(&lexer, word) {
+        return Some(literal.value);
+    }
     let expansion = if word.contains('$') {
-        lexer.process_word(word, &model.variables_at(id))
+        lexer.process_word(word, &model.scope_at(id))
     } else {
         lexer.process_word(word, &EmptyEnv)
     };
@@ -49,7 +52,7 @@ pub(crate) fn unset_variables(
     word: &str,
 ) -> Option<Vec<String>> {
     let lexer = Lexer::new(model.file.escape);
-    let expansion = lexer.process_word(word, &model.variables_at(id)).ok()?;
+    let expansion = lexer.process_word(word, &model.scope_at(id)).ok()?;
     Some(expansion.unmatched)
 }
 
@@ -68,7 +71,7 @@ pub(crate) fn expand_in_script(
         return Some(word.to_string());
     }
     let lexer = Lexer::new(model.file.escape);
-    let mut env = model.variables_at(run.instruction);
+    let mut env = model.scope_at(run.instruction);
     let first = lexer.process_word(word, &env).ok()?;
     let script = &run.script;
     // A POSIX shell keeps the assignments written before a special built-in

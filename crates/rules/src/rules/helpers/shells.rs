@@ -115,11 +115,12 @@ pub(crate) fn shell_at(model: &SemanticModel, id: InstructionId) -> ShellInEffec
     };
     for (hop, stage) in stage_chain(model, stage).into_iter().enumerate() {
         let end = if hop == 0 { id } else { stage.instructions.end };
-        for shell_id in (stage.instructions.start..end).rev() {
+        for &shell_id in model
+            .ids_of(Keyword::Shell, stage.instructions.start..end)
+            .iter()
+            .rev()
+        {
             let instruction = model.instruction(shell_id);
-            if instruction.keyword != Keyword::Shell {
-                continue;
-            }
             if let Arguments::Exec(words) = &instruction.args {
                 if !words.is_empty() {
                     return ShellInEffect {
