@@ -10,6 +10,12 @@
 //! - typical: a 40-line multi-stage build, about the median size of real Dockerfiles;
 //! - 1000-lines: a generated multi-stage file with the kinds of lines real ones have (the
 //!   file `scripts/lsp-latency` edits is made the same way).
+//!
+//! `lint/long-stage/20000-env` lints one stage of 20,000 `ENV Kn=v` lines. Linting must stay
+//! linear in the length of a stage: a rule or helper that copies the variables in scope at
+//! every instruction, or scans the stage back from every instruction, makes this case
+//! quadratic: seconds to minutes, where linear takes tens of milliseconds in a release
+//! build (about 20 times the 1000-lines sample, for 20 times the lines).
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use plimsoll_parser::shell::clear_parse_cache;
@@ -216,6 +222,19 @@ fn pipeline(c: &mut Criterion) {
         }
         group.finish();
     }
+
+    let mut long_stage = String::from("FROM alpine:3.20\n");
+    for n in 0..20_000 {
+        long_stage.push_str(&format!("ENV K{n}=v\n"));
+    }
+    long_stage.push_str("RUN echo \"$K1\"\nUSER 1000\n");
+    let mut group = c.benchmark_group("lint/long-stage");
+    group.throughput(Throughput::Bytes(long_stage.len() as u64));
+    group.sample_size(10);
+    group.bench_function("20000-env", |b| {
+        b.iter(|| black_box(lint(black_box(&long_stage), &options)))
+    });
+    group.finish();
 
     let mut group = c.benchmark_group("fix");
     for sample in &samples {

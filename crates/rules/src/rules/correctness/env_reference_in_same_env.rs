@@ -65,7 +65,9 @@ impl Rule for EnvReferenceInSameEnv {
             return;
         };
         let in_onbuild = model.instruction(id).keyword == Keyword::Onbuild;
-        let declared = declared_before(model, id);
+        // Made when a value refers to a variable: listing the stage's variables for every
+        // ENV made a long stage quadratic.
+        let mut declared: Option<Vec<String>> = None;
         let lexer = Lexer::new(model.file.escape);
         let names: Vec<String> = pairs.iter().map(|p| unquote(&p.key.value)).collect();
         let mut split_offered = false;
@@ -74,6 +76,10 @@ impl Rule for EnvReferenceInSameEnv {
                 continue;
             };
             let referenced = expansion.unmatched;
+            if referenced.is_empty() {
+                continue;
+            }
+            let declared = declared.get_or_insert_with(|| declared_before(model, id));
             // The nearest earlier pair setting a variable this value refers to (the same
             // name too: in `ENV P=/a:$P P=/b:$P` the second pair loses the first).
             let Some(i) = (0..j)

@@ -128,6 +128,14 @@ impl Rule for UndefinedVar {
                 let Arguments::List(words) = &instruction.args else {
                     return;
                 };
+                // Only a default with a variable in it can report one (copying the
+                // variables for every ARG made a long stage quadratic).
+                if !words
+                    .iter()
+                    .any(|w| split_arg(&w.value).1.is_some_and(|d| d.contains('$')))
+                {
+                    return;
+                }
                 let mut env = env.clone();
                 for word in words {
                     if let (_, Some(default)) = split_arg(&word.value) {

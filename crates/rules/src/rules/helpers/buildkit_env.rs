@@ -13,10 +13,11 @@
 //! [`BuildEnv::base_known`] says so.
 
 use crate::diagnostic::Edit;
-use crate::model::{BaseImage, ImageRef, InstructionId, SemanticModel, Stage};
+use crate::model::{literal_expansion, BaseImage, ImageRef, InstructionId, SemanticModel, Stage};
 use crate::rules::helpers::images::is_windows_image;
 use plimsoll_parser::expand::{Env, Expansion, Lexer};
 use plimsoll_parser::{Arguments, Instruction, Keyword, TextRange, Word};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// BuildKit's automatic platform ARGs in the global scope, with the values of a build for
@@ -111,7 +112,7 @@ struct Var {
 pub(crate) struct BuildEnv {
     vars: Vec<Var>,
     /// ARG names declared so far (BuildKit's `buildArgs`), with or without a value.
-    declared: Vec<String>,
+    declared: HashSet<String>,
     base_known: bool,
 }
 
@@ -137,19 +138,21 @@ impl BuildEnv {
     /// The names of the variables set, in BuildKit's order (`EnvList.Keys`: by their last
     /// assignment, oldest first): the candidates of its "did you mean" suggestions.
     pub(crate) fn keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = Vec::new();
-        for var in self.vars.iter().rev() {
-            if !keys.contains(&var.name.as_str()) {
-                keys.push(&var.name);
-            }
-        }
+        let mut seen = HashSet::new();
+        let mut keys: Vec<&str> = self
+            .vars
+            .iter()
+            .rev()
+            .map(|var| var.name.as_str())
+            .filter(|name| seen.insert(*name))
+            .collect();
         keys.reverse();
         keys
     }
 
     /// Whether `name` is set, or declared by an ARG without a value.
     pub(crate) fn is_declared(&self, name: &str) -> bool {
-        self.var(name).is_some() || self.declared.iter().any(|d| d == name)
+        self.var(name).is_some() || self.declared.contains(name)
     }
 
     /// Whether every variable the base image sets is known: the stage chain starts at
@@ -160,7 +163,7 @@ impl BuildEnv {
 
     /// Expands `word` as BuildKit's `ProcessWord` does; `None` when BuildKit would fail.
     pub(crate) fn expand(&self, lexer: &Lexer, word: &str) -> Option<Expansion> {
-        lexer.process_word(word, self).ok()
+        literal_expansion(lexer, word).or_else(|| lexer.process_word(word, self).ok())
     }
 
     /// Whether an expansion made here gives the value the build will see: it only used
@@ -174,24 +177,29 @@ impl BuildEnv {
             && expansion
                 .unmatched
                 .iter()
-                .all(|name| self.base_known && !self.declared.iter().any(|d| d == name))
+                .all(|name| self.base_known && !self.declared.contains(name))
     }
 
     /// Runs one instruction of the stage on the variables: ENV and ARG.
     fn apply(&mut self, instruction: &Instruction, globals: &GlobalArgs, lexer: &Lexer) {
         match (&instruction.keyword, &instruction.args) {
             (Keyword::Env, Arguments::KeyValues(pairs)) => {
-                // Every pair is expanded before any is set.
-                let before = self.clone();
-                for pair in pairs {
-                    let key = before.expand(lexer, &pair.key.value);
-                    let value = before.expand(lexer, &pair.value.value);
-                    let (Some(key), Some(value)) = (key, value) else {
-                        continue;
-                    };
-                    let certain = before.is_certain(&key) && before.is_certain(&value);
-                    self.set(&key.value, value.value, certain);
-                }
+                // Every pair is expanded before any is set (without copying the variables:
+                // a copy per ENV made a long stage quadratic).
+                let set: Vec<Var> = pairs
+                    .iter()
+                    .filter_map(|pair| {
+                        let key = self.expand(lexer, &pair.key.value)?;
+                        let value = self.expand(lexer, &pair.value.value)?;
+                        let certain = self.is_certain(&key) && self.is_certain(&value);
+                        Some(Var {
+                            name: key.value,
+                            value: value.value,
+                            certain,
+                        })
+                    })
+                    .collect();
+                self.vars.extend(set);
             }
             (Keyword::Arg, Arguments::List(words)) => {
                 for word in words {
@@ -206,8 +214,8 @@ impl BuildEnv {
     /// to its default expanded here, or else to the value of the global ARG of that name.
     pub(crate) fn declare_arg(&mut self, word: &str, globals: &GlobalArgs, lexer: &Lexer) {
         let (name, default) = split_arg(word);
-        if !self.declared.iter().any(|d| d == name) {
-            self.declared.push(name.to_string());
+        if !self.declared.contains(name) {
+            self.declared.insert(name.to_string());
         }
         match default {
             Some(default) => {
