@@ -93,6 +93,7 @@ impl Rule for PipeWithoutPipefail {
     fn file(&self, checker: &mut Checker<'_>) {
         let model = checker.model;
         let mut findings: Vec<Finding> = Vec::new();
+        let mut windows_stages: HashMap<usize, bool> = HashMap::new();
         for run in &model.runs {
             if findings
                 .last()
@@ -104,7 +105,10 @@ impl Rule for PipeWithoutPipefail {
             let own_interpreter = runs_own_interpreter(model, run);
             if shell.is_windows_shell()
                 || (!own_interpreter && shell.sets_pipefail())
-                || (shell.instruction.is_none() && is_windows_stage(model, run.stage))
+                || (shell.instruction.is_none()
+                    && *windows_stages
+                        .entry(run.stage)
+                        .or_insert_with(|| is_windows_stage(model, run.stage)))
             {
                 continue;
             }
@@ -137,9 +141,14 @@ impl Rule for PipeWithoutPipefail {
                     .or_insert(index);
             }
         }
+        // The fix depends only on the stage and the SHELL in effect: made once for each.
+        let mut fixes: HashMap<(usize, Option<InstructionId>), Option<Fix>> = HashMap::new();
         for finding in &findings {
             let fix = if finding.shell_applies {
-                fix_for(checker, finding, &findings, &first_of)
+                fixes
+                    .entry((finding.stage, finding.shell.instruction))
+                    .or_insert_with(|| fix_for(checker, finding, &findings, &first_of))
+                    .clone()
             } else {
                 None
             };
@@ -201,8 +210,11 @@ fn unprotected_pipe(script: &ShellScript, errexit: bool) -> Option<&Pipeline> {
             .commands()
             .filter(|c| {
                 let set = c.unwrapped();
-                let options: Vec<Option<&str>> = set.args.iter().map(Word::as_str).collect();
-                set.is("set") && sets_option(&options, letter, name)
+                // The options are listed only for a `set` (this runs on every command).
+                set.is("set") && {
+                    let options: Vec<Option<&str>> = set.args.iter().map(Word::as_str).collect();
+                    sets_option(&options, letter, name)
+                }
             })
             .map(|c| c.script_range.start)
             .min()

@@ -108,11 +108,18 @@ impl Rule for GoModCacheOrder {
                     if binds_go_mod(model, id, instruction) && whole.is_none() {
                         downloaded = true;
                     }
-                    let uses_cache = mod_cache_dir(model, stage.index, id).is_some_and(|dir| {
-                        let workdir =
-                            workdir_at(model, stage.index, id, base_workdir(model, stage.index));
-                        has_cache_mount_on(model, id, instruction, &dir, workdir.as_deref())
-                    }) || mounts_module_cache(model, id, instruction);
+                    // Only asked about a `go` command that needs modules after the copy.
+                    let uses_cache = || {
+                        mod_cache_dir(model, stage.index, id).is_some_and(|dir| {
+                            let workdir = workdir_at(
+                                model,
+                                stage.index,
+                                id,
+                                base_workdir(model, stage.index),
+                            );
+                            has_cache_mount_on(model, id, instruction, &dir, workdir.as_deref())
+                        }) || mounts_module_cache(model, id, instruction)
+                    };
                     for run in model.runs_of(id) {
                         for (command, go) in go_commands(run) {
                             if whole.is_none() {
@@ -126,7 +133,7 @@ impl Rule for GoModCacheOrder {
                             if !needs_modules(&go) {
                                 continue;
                             }
-                            if uses_cache || vendored(model, id, command, &go) {
+                            if uses_cache() || vendored(model, id, command, &go) {
                                 return;
                             }
                             if first_go.is_none() {

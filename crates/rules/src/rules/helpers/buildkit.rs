@@ -11,11 +11,18 @@ use plimsoll_parser::{Arguments, Instruction, KeyValue, Keyword, TextRange};
 /// Whether an instruction keyword is written all lowercase (`from`), as BuildKit's casing
 /// checks compare it.
 pub(crate) fn is_lowercase(word: &str) -> bool {
+    // An ASCII word (every keyword) is answered without making its lowercase copy.
+    if word.is_ascii() {
+        return !word.bytes().any(|b| b.is_ascii_uppercase());
+    }
     word == word.to_lowercase()
 }
 
 /// Whether an instruction keyword is written all uppercase (`FROM`).
 pub(crate) fn is_uppercase(word: &str) -> bool {
+    if word.is_ascii() {
+        return !word.bytes().any(|b| b.is_ascii_lowercase());
+    }
     word == word.to_uppercase()
 }
 

@@ -217,6 +217,10 @@ fn is_sensitive(name: &str) -> bool {
         return true;
     }
     let lower = name.to_ascii_lowercase();
+    // Most names hold no sensitive word at all: answered before splitting them.
+    if !SENSITIVE_PARTS.iter().any(|part| lower.contains(part)) {
+        return false;
+    }
     let words: Vec<&str> = lower
         .split(['_', '-', '.'])
         .filter(|w| !w.is_empty())

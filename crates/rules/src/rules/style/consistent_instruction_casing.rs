@@ -76,11 +76,6 @@ impl Rule for ConsistentInstructionCasing {
         let majority_lower = lower > upper;
         for instruction in keywords() {
             let text = instruction.keyword_text.as_str();
-            let (casing, fixed) = if majority_lower {
-                ("lowercase", text.to_ascii_lowercase())
-            } else {
-                ("uppercase", text.to_ascii_uppercase())
-            };
             let consistent = if majority_lower {
                 is_lowercase(text)
             } else {
@@ -89,6 +84,11 @@ impl Rule for ConsistentInstructionCasing {
             if consistent {
                 continue;
             }
+            let (casing, fixed) = if majority_lower {
+                ("lowercase", text.to_ascii_lowercase())
+            } else {
+                ("uppercase", text.to_ascii_uppercase())
+            };
             let range = instruction.keyword_range;
             let plain = checker.text(range) == text;
             let message = format!(
