@@ -91,12 +91,17 @@ impl Document {
     /// Applies the client's changes, in order. A change whose range is out of bounds is
     /// clamped rather than refused: the text stays a faithful copy as long as the client's
     /// ranges are right, and never panics when they are not.
+    ///
+    /// Returns the analysis of the previous text, no longer kept, for the caller to drop
+    /// once the new diagnostics are sent: freeing a large model takes a share of the time
+    /// between a keystroke and its diagnostics.
+    #[must_use = "the previous analysis is dropped where this result is"]
     pub fn apply_changes(
         &mut self,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: PositionEncoding,
-    ) {
+    ) -> Option<Arc<Analysis>> {
         for change in changes {
             match change.range {
                 Some(range) => {
@@ -108,8 +113,10 @@ impl Document {
             self.line_index = LineIndex::new(&self.text);
         }
         self.version = version;
-        if !self.is_large() {
-            self.analysis = None;
+        if self.is_large() {
+            None
+        } else {
+            self.analysis.take()
         }
     }
 
@@ -258,7 +265,7 @@ mod tests {
             "FROM a\n# 中文 😀\nRUN x\n".into(),
             1,
         );
-        document.apply_changes(
+        let _previous = document.apply_changes(
             2,
             vec![
                 // Replace `x` on line 2 (UTF-16 columns).
@@ -272,7 +279,8 @@ mod tests {
         );
         assert_eq!(document.text, "FROM a\n# 中文 😀!\nRUN echo hi\nUSER app\n");
         assert_eq!(document.version, 2);
-        document.apply_changes(3, vec![change(None, "FROM b\n")], PositionEncoding::Utf16);
+        let _previous =
+            document.apply_changes(3, vec![change(None, "FROM b\n")], PositionEncoding::Utf16);
         assert_eq!(document.text, "FROM b\n");
     }
 
@@ -284,7 +292,7 @@ mod tests {
         let first = document.analysis(&mut workspace);
         assert!(first.diagnostics.iter().any(|d| d.code == "DL3006"));
         assert!(Arc::ptr_eq(&first, &document.analysis(&mut workspace)));
-        document.apply_changes(
+        let _previous = document.apply_changes(
             2,
             vec![change(None, "FROM alpine:3.20\n")],
             PositionEncoding::Utf8,

@@ -460,7 +460,7 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        {
+        let previous = {
             let mut state = self.state();
             let encoding = state.encoding;
             let Some(document) = state.documents.get_mut(&uri) else {
@@ -470,9 +470,10 @@ impl LanguageServer for Backend {
                 params.text_document.version,
                 params.content_changes,
                 encoding,
-            );
-        }
+            )
+        };
         self.lint_and_publish(uri).await;
+        drop(previous);
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
