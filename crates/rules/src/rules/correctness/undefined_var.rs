@@ -1,6 +1,7 @@
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::Fix;
+use crate::model::InstructionId;
 use crate::model::Stage;
 use crate::registry::{Rule, Target};
 use crate::rules::helpers::buildkit_compat::{on_first_line, suggest};
@@ -8,14 +9,17 @@ use crate::rules::helpers::buildkit_env::{
     global_args, rename_variable, split_arg, walk_stage, BuildEnv, NON_ENV_ARGS,
 };
 use plimsoll_parser::expand::Lexer;
-use plimsoll_parser::{Arguments, Instruction, Keyword, TextRange};
+use plimsoll_parser::{Arguments, Instruction, Keyword, TextRange, Word};
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
     /// Reports a variable that an instruction uses but that is not defined at that point:
     /// no `ENV` or `ARG` before it in the stage (or in the stages it is built on) sets it,
     /// and the base image does not either. When a defined name is at most two edits away,
-    /// the message suggests it, as BuildKit does (`did you mean $PATH?`).
+    /// the message suggests it, as BuildKit does (`did you mean $PATH?`), for the first 100
+    /// findings of a stage (BuildKit suggests for all: past that number, the search would
+    /// take time quadratic in the length of the stage).
     ///
     /// This is BuildKit's `UndefinedVar` check, with its message. Like BuildKit it looks at
     /// the words BuildKit expands itself: `ENV` and `LABEL` keys and values, `ARG` defaults,
@@ -77,6 +81,9 @@ declare_rule! {
     }
 }
 
+/// How many findings of a stage get a "did you mean" suggestion.
+const MAX_SUGGESTIONS: usize = 100;
+
 /// A word BuildKit expands: its text, where it is, and whether it is a here-document body
 /// (expanded without quote processing).
 struct Expanded<'a> {
@@ -106,22 +113,27 @@ impl Rule for UndefinedVar {
             skip_process_quotes: true,
             ..Lexer::new('\\')
         };
-        let mut found: Vec<(&Instruction, String, TextRange, Vec<String>)> = Vec::new();
-        walk_stage(model, stage, &globals, |_, instruction, env| {
+        let mut found: Vec<(&Instruction, String, TextRange, Option<String>)> = Vec::new();
+        // (instruction, name) pairs already reported: once each.
+        let mut reported: HashSet<(InstructionId, String)> = HashSet::new();
+        walk_stage(model, stage, &globals, |id, instruction, env| {
             if !env.base_known() {
                 return;
             }
             let mut report = |name: &str, range: TextRange, env: &BuildEnv| {
                 if env.is_declared(name)
                     || NON_ENV_ARGS.contains(&name)
-                    || found
-                        .iter()
-                        .any(|(i, n, _, _)| std::ptr::eq(*i, instruction) && n == name)
+                    || !reported.insert((id, name.to_string()))
                 {
                     return;
                 }
-                let keys = env.keys().into_iter().map(String::from).collect();
-                found.push((instruction, name.to_string(), range, keys));
+                // Each suggestion compares the name with every variable set: past a
+                // number no real stage reaches, finding them would take time quadratic
+                // in the stage's length.
+                let suggestion = (found.len() < MAX_SUGGESTIONS)
+                    .then(|| suggest(name, env.keys(), true))
+                    .flatten();
+                found.push((instruction, name.to_string(), range, suggestion));
             };
             if instruction.keyword == Keyword::Arg {
                 // Each default sees the ARGs before it in the same instruction.
@@ -136,15 +148,24 @@ impl Rule for UndefinedVar {
                 {
                     return;
                 }
-                let mut env = env.clone();
-                for word in words {
+                let mut check_default = |word: &Word, env: &BuildEnv| {
                     if let (_, Some(default)) = split_arg(&word.value) {
                         if let Some(expansion) = env.expand(&lexer, default) {
                             for name in &expansion.unmatched {
-                                report(name, word.range, &env);
+                                report(name, word.range, env);
                             }
                         }
                     }
+                };
+                // A single ARG sees the variables as they are; several in one instruction
+                // each see those before them, declared on a copy.
+                if let [word] = words.as_slice() {
+                    check_default(word, env);
+                    return;
+                }
+                let mut env = env.clone();
+                for word in words {
+                    check_default(word, &env);
                     env.declare_arg(&word.value, &globals, &lexer);
                 }
                 return;
@@ -158,8 +179,7 @@ impl Rule for UndefinedVar {
                 }
             }
         });
-        for (instruction, name, range, keys) in found {
-            let suggestion = suggest(&name, keys.iter().map(String::as_str), true);
+        for (instruction, name, range, suggestion) in found {
             let mut message = format!("Usage of undefined variable '${name}'");
             if let Some(suggestion) = &suggestion {
                 message.push_str(&format!(" (did you mean ${suggestion}?)"));

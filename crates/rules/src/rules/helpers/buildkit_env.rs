@@ -17,7 +17,7 @@ use crate::model::{literal_expansion, BaseImage, ImageRef, InstructionId, Semant
 use crate::rules::helpers::images::is_windows_image;
 use plimsoll_parser::expand::{Env, Expansion, Lexer};
 use plimsoll_parser::{Arguments, Instruction, Keyword, TextRange, Word};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// BuildKit's automatic platform ARGs in the global scope, with the values of a build for
@@ -110,7 +110,11 @@ struct Var {
 /// The variables in scope at one point of a build, as BuildKit keeps them.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct BuildEnv {
+    /// Every assignment, oldest first.
     vars: Vec<Var>,
+    /// The index in `vars` of each name's last assignment: a long stage expands many
+    /// variables, and a search of `vars` for each would make it quadratic.
+    last: HashMap<String, usize>,
     /// ARG names declared so far (BuildKit's `buildArgs`), with or without a value.
     declared: HashSet<String>,
     base_known: bool,
@@ -124,15 +128,20 @@ impl Env for BuildEnv {
 
 impl BuildEnv {
     fn var(&self, name: &str) -> Option<&Var> {
-        self.vars.iter().rev().find(|v| v.name == name)
+        self.last.get(name).map(|&index| &self.vars[index])
     }
 
     fn set(&mut self, name: &str, value: String, certain: bool) {
-        self.vars.push(Var {
+        self.push(Var {
             name: name.to_string(),
             value,
             certain,
         });
+    }
+
+    fn push(&mut self, var: Var) {
+        self.last.insert(var.name.clone(), self.vars.len());
+        self.vars.push(var);
     }
 
     /// The names of the variables set, in BuildKit's order (`EnvList.Keys`: by their last
@@ -199,7 +208,9 @@ impl BuildEnv {
                         })
                     })
                     .collect();
-                self.vars.extend(set);
+                for var in set {
+                    self.push(var);
+                }
             }
             (Keyword::Arg, Arguments::List(words)) => {
                 for word in words {
