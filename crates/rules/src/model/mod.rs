@@ -12,7 +12,9 @@ pub use image::ImageRef;
 use plimsoll_parser::expand::{Env, EnvList, Expansion, Lexer};
 use plimsoll_parser::shell::ShellScript;
 use plimsoll_parser::{Arguments, Dockerfile, Instruction, Keyword, SourceMap, TextRange};
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Mutex;
 
 /// The index of an instruction in [`Dockerfile::instructions`].
 pub type InstructionId = usize;
@@ -178,6 +180,19 @@ pub struct SemanticModel {
     variables_by_name: Vec<Vec<u32>>,
     /// Per keyword (by its discriminant), the ids of its instructions in order.
     ids_by_keyword: Vec<Vec<InstructionId>>,
+    /// The working directory after each WORKDIR, by the base image's default, as rules
+    /// work it out (see `workdir_at` in the Go rules): kept, since each WORKDIR builds on
+    /// the ones before it.
+    pub(crate) workdirs: Mutex<HashMap<(InstructionId, Option<String>), WorkdirAfter>>,
+}
+
+/// The working directory after a WORKDIR.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum WorkdirAfter {
+    /// Known, or `None` while it depends on an unknown default.
+    Known(Option<String>),
+    /// Not known: this or an earlier WORKDIR is not static.
+    Unknown,
 }
 
 impl SemanticModel {
@@ -219,6 +234,7 @@ impl SemanticModel {
             stage_of,
             variables_by_name,
             ids_by_keyword,
+            workdirs: Mutex::default(),
         }
     }
 

@@ -2,7 +2,9 @@
 //! tags, `go` commands and their output, and whether cgo is disabled for a build.
 
 use crate::checker::Checker;
-use crate::model::{BaseImage, ImageRef, InstructionId, RunScript, SemanticModel, Stage};
+use crate::model::{
+    BaseImage, ImageRef, InstructionId, RunScript, SemanticModel, Stage, WorkdirAfter,
+};
 use crate::rules::helpers::expansion::expand_word;
 use crate::rules::helpers::mounts::expanded_mounts;
 use crate::rules::helpers::stages::{chain_indices, runs_in};
@@ -10,6 +12,7 @@ use plimsoll_parser::expand::Env;
 use plimsoll_parser::shell::{Command, Invocation, Word};
 use plimsoll_parser::{Arguments, Instruction, Keyword};
 use std::cmp::Ordering;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A Go version as written in `go.mod` or an image tag: `1`, `1.22`, `1.22.3`, `1.23rc1`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -506,31 +509,80 @@ fn declares_without_value(stage: &Stage, id: InstructionId, name: &str) -> bool 
 
 /// The WORKDIR in effect at instruction `id` of `stage` (following parent stages), when
 /// every WORKDIR on the way is static; `default` (the base image's) when none is set.
+///
+/// Each WORKDIR's result is kept in the model, so that asking at every instruction of a
+/// long stage costs one step per WORKDIR, not a walk through all the ones before it.
 pub fn workdir_at(
     model: &SemanticModel,
     stage: usize,
     id: InstructionId,
     default: Option<&str>,
 ) -> Option<String> {
-    let chain = chain_indices(model, stage);
-    let mut dir = default.map(str::to_string);
-    for &index in chain.iter().rev() {
+    // The WORKDIRs before `id` whose results are not kept yet, nearest first, and the
+    // result of the one before them.
+    let mut pending: Vec<InstructionId> = Vec::new();
+    let mut start = WorkdirAfter::Known(default.map(str::to_string));
+    'chain: for index in chain_indices(model, stage) {
         let stage = model.stages.get(index)?;
         let before = stage.instructions.start..stage.instructions.end.min(id);
-        for &wid in model.ids_of(Keyword::Workdir, before) {
-            let instruction = model.instruction(wid);
-            let Arguments::Text(word) = &instruction.args else {
-                return None;
-            };
-            let value = expand_word(model, wid, &word.value)?;
-            dir = match &dir {
-                Some(dir) => Some(join_path(dir, &value)),
-                None if value.starts_with('/') => Some(join_path("/", &value)),
-                None => None,
-            };
+        for &wid in model.ids_of(Keyword::Workdir, before).iter().rev() {
+            if let Some(after) = kept_workdir(model, wid, default) {
+                start = after;
+                break 'chain;
+            }
+            pending.push(wid);
         }
     }
-    dir
+    let mut dir = start;
+    for &wid in pending.iter().rev() {
+        dir = workdir_after(model, wid, dir);
+        let key = (wid, default.map(str::to_string));
+        lock(&model.workdirs).insert(key, dir.clone());
+    }
+    match dir {
+        WorkdirAfter::Known(dir) => dir,
+        WorkdirAfter::Unknown => None,
+    }
+}
+
+/// Paths longer than this are not followed: no file system takes them (`PATH_MAX`), and
+/// following them through thousands of WORKDIRs would hold that many long strings.
+const MAX_PATH_BYTES: usize = 4096;
+
+/// The working directory after WORKDIR `wid`, from the one before it.
+fn workdir_after(model: &SemanticModel, wid: InstructionId, before: WorkdirAfter) -> WorkdirAfter {
+    let WorkdirAfter::Known(dir) = before else {
+        return WorkdirAfter::Unknown;
+    };
+    let Arguments::Text(word) = &model.instruction(wid).args else {
+        return WorkdirAfter::Unknown;
+    };
+    let Some(value) = expand_word(model, wid, &word.value) else {
+        return WorkdirAfter::Unknown;
+    };
+    let after = match &dir {
+        Some(dir) => Some(join_path(dir, &value)),
+        None if value.starts_with('/') => Some(join_path("/", &value)),
+        None => None,
+    };
+    match after {
+        Some(path) if path.len() > MAX_PATH_BYTES => WorkdirAfter::Unknown,
+        after => WorkdirAfter::Known(after),
+    }
+}
+
+fn kept_workdir(
+    model: &SemanticModel,
+    wid: InstructionId,
+    default: Option<&str>,
+) -> Option<WorkdirAfter> {
+    lock(&model.workdirs)
+        .get(&(wid, default.map(str::to_string)))
+        .cloned()
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The default WORKDIR of a stage's base image, when known: `/go` for `golang`, `/` for
