@@ -298,6 +298,47 @@ fn long_and_deep_input_stays_bounded() {
     );
 }
 
+#[test]
+fn long_stages_are_linted_in_time_linear_in_their_length() {
+    // Shapes where each line builds on the ones before it: a quadratic rule takes minutes
+    // on these, a linear one a second (debug build).
+    let dir = temp_dir();
+    let stage = |line: &dyn Fn(usize) -> String| {
+        let lines: String = (0..20_000).map(|i| line(i) + "\n").collect();
+        format!("FROM golang:1.23.4\n{lines}USER 1000\n")
+    };
+    write(
+        dir.path(),
+        "workdirs/Dockerfile",
+        stage(&|_| "WORKDIR a".into()),
+    );
+    write(
+        dir.path(),
+        "undefined/Dockerfile",
+        stage(&|i| format!("ENV K{i}=$M{i}")),
+    );
+    write(
+        dir.path(),
+        "args/Dockerfile",
+        stage(&|i| format!("ARG A{i}=${{A{}}}x", i / 2)),
+    );
+    write(
+        dir.path(),
+        "runs/Dockerfile",
+        stage(&|_| "WORKDIR /src\nRUN go build ./...".into()),
+    );
+    let run = plimsoll(dir.path(), &["check", "--format", "concise"]);
+    assert_no_crash(&run);
+    assert!(!run.stdout.contains("runs/Dockerfile"), "{run:?}");
+    for expected in [
+        "workdirs/Dockerfile:20001:9: DL3000 [error] Use absolute WORKDIR",
+        "undefined/Dockerfile:20001:12: PL212 [warning] Usage of undefined variable '$M19999'\n",
+        "args/Dockerfile:2:5: PL212 [warning] Usage of undefined variable '$A0'",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}\n{run:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Walking
 
