@@ -5,14 +5,17 @@ use crate::diagnostic::{SyntaxCode, SyntaxDiagnostic};
 use crate::dump::go_quote;
 use crate::json_array::{self, JsonArray};
 use crate::syntax::{Arguments, Flag, Instruction, KeyValue, Keyword, Word};
-use crate::text::{SourceMap, TextRange};
+use crate::text::{
+    is_ascii_white_space, leading_white_space_len, trim_end_len, SourceMap, TextRange,
+};
 
 /// ONBUILD nesting deeper than this is not followed (BuildKit rejects any chaining anyway).
 const MAX_ONBUILD_DEPTH: usize = 32;
 
-/// The whitespace BuildKit splits on (`[\t\v\f\r ]`).
-fn is_split_space(c: char) -> bool {
-    matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ')
+/// The whitespace BuildKit splits on (`[\t\v\f\r ]`), all ASCII: a byte of the text is one
+/// of them exactly when the character it starts is.
+fn is_split_space_byte(b: u8) -> bool {
+    matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
 /// Go's `unicode.IsSpace` applied to a single byte taken as a Latin-1 rune, as BuildKit's
@@ -113,10 +116,13 @@ impl LineContext<'_> {
                 }
                 phase = Phase::Word;
                 start = pos;
+                // Room for the flag up to the next space, which is where it usually ends.
+                let unquoted_len = bytes[pos..].iter().position(|&b| is_space_byte(b));
+                word.reserve(unquoted_len.unwrap_or(hi - pos));
             }
             if at_end {
                 if word != b"--" && (blank_ok || !word.is_empty()) {
-                    flags.push(self.flag(&word, start, hi));
+                    flags.push(self.flag(std::mem::take(&mut word), start, hi));
                 }
                 break;
             }
@@ -127,7 +133,7 @@ impl LineContext<'_> {
                         return (flags, pos);
                     }
                     if blank_ok || !word.is_empty() {
-                        flags.push(self.flag(&word, start, pos));
+                        flags.push(self.flag(std::mem::take(&mut word), start, pos));
                     }
                     word.clear();
                     blank_ok = false;
@@ -146,24 +152,43 @@ impl LineContext<'_> {
                 pos += 1;
                 continue;
             }
+            if ch != b'\\' {
+                // Copy the run of bytes up to the next one that means something here.
+                let in_word = phase == Phase::Word;
+                let ends_run = |b: u8| {
+                    b == b'\\'
+                        || if in_word {
+                            is_space_byte(b) || b == b'\'' || b == b'"'
+                        } else {
+                            b == quote
+                        }
+                };
+                let run_end = bytes[pos..]
+                    .iter()
+                    .position(|&b| ends_run(b))
+                    .map_or(hi, |i| pos + i);
+                word.extend_from_slice(&bytes[pos..run_end]);
+                pos = run_end;
+                continue;
+            }
             // Inside or outside quotes, a backslash takes the next byte as is; a trailing one
             // is dropped.
-            if ch == b'\\' {
-                if pos + 1 == hi {
-                    phase = Phase::Word;
-                    pos += 1;
-                    continue;
-                }
+            if pos + 1 == hi {
+                phase = Phase::Word;
                 pos += 1;
+                continue;
             }
-            word.push(bytes[pos]);
-            pos += 1;
+            word.push(bytes[pos + 1]);
+            pos += 2;
         }
         (flags, hi)
     }
 
-    fn flag(&self, word: &[u8], lo: usize, hi: usize) -> Flag {
-        let text = String::from_utf8_lossy(word).into_owned();
+    fn flag(&self, word: Vec<u8>, lo: usize, hi: usize) -> Flag {
+        // The bytes are taken over as they are unless they are not UTF-8, which they always
+        // are: only ASCII quotes and backslashes are left out of the flag's text.
+        let text = String::from_utf8(word)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
         let body = text.strip_prefix("--").unwrap_or(&text);
         let (name, value) = match body.split_once('=') {
             Some((n, v)) => (n.to_string(), Some(v.to_string())),
@@ -232,14 +257,21 @@ impl LineContext<'_> {
         }
         let mut words = Vec::new();
         let mut start = lo;
-        let text = &self.text[..hi];
+        // The separators are ASCII, so bytes can be compared without decoding characters.
+        let bytes = &self.text.as_bytes()[..hi];
         while start <= hi {
-            let end = text[start..].find(is_split_space).map_or(hi, |i| start + i);
-            words.push(self.word(&text[start..end], start, end));
+            let mut end = start;
+            while end < hi && !is_split_space_byte(bytes[end]) {
+                end += 1;
+            }
+            words.push(self.word(&self.text[start..end], start, end));
             if end == hi {
                 break;
             }
-            start = end + text[end..].find(|c| !is_split_space(c)).unwrap_or(hi - end);
+            start = end;
+            while start < hi && is_split_space_byte(bytes[start]) {
+                start += 1;
+            }
             if start == hi {
                 // Trailing separators give BuildKit a final empty word.
                 words.push(self.word("", hi, hi));
@@ -251,7 +283,7 @@ impl LineContext<'_> {
 
     fn json(&mut self, lo: usize, hi: usize) -> Option<(Arguments, bool)> {
         let text = &self.text[lo..hi];
-        let skipped = text.len() - text.trim_start().len();
+        let skipped = leading_white_space_len(text);
         match json_array::parse(&text[skipped..]) {
             JsonArray::Strings(items) => {
                 let base = lo + skipped;
@@ -317,20 +349,20 @@ impl LineContext<'_> {
         Arguments::List(
             words
                 .into_iter()
-                .map(|(w, s, e)| self.word(w, s, e))
+                .map(|w| self.word(w.value(self.text), w.start, w.end))
                 .collect(),
         )
     }
 
     fn key_values(&mut self, keyword: Keyword, lo: usize, hi: usize) -> Arguments {
         let words = parse_words(self.text, lo, hi, self.escape);
-        if words.is_empty() {
+        let Some(first) = words.first() else {
             return Arguments::None;
-        }
-        if !words[0].0.contains('=') {
+        };
+        if !first.value(self.text).contains('=') {
             // Legacy `ENV key value`: split the raw text once on whitespace.
-            let text = &self.text[..hi];
-            let Some(sep) = text[lo..].find(is_split_space).map(|i| lo + i) else {
+            let bytes = &self.text.as_bytes()[..hi];
+            let Some(sep) = (lo..hi).find(|&i| is_split_space_byte(bytes[i])) else {
                 self.error(
                     SyntaxCode::WrongArgumentCount,
                     lo,
@@ -339,11 +371,11 @@ impl LineContext<'_> {
                 );
                 return Arguments::Invalid;
             };
-            let vstart = text[sep..]
-                .find(|c| !is_split_space(c))
-                .map_or(hi, |i| sep + i);
-            let key = self.word(&text[lo..sep], lo, sep);
-            let value = self.word(&text[vstart..hi], vstart, hi);
+            let vstart = (sep..hi)
+                .find(|&i| !is_split_space_byte(bytes[i]))
+                .unwrap_or(hi);
+            let key = self.word(&self.text[lo..sep], lo, sep);
+            let value = self.word(&self.text[vstart..hi], vstart, hi);
             return Arguments::KeyValues(vec![KeyValue {
                 key,
                 value,
@@ -352,12 +384,13 @@ impl LineContext<'_> {
             }]);
         }
         let mut pairs = Vec::with_capacity(words.len());
-        for (word, s, e) in &words {
+        for span in &words {
+            let (word, s, e) = (span.value(self.text), span.start, span.end);
             let Some(eq) = word.find('=') else {
                 self.error(
                     SyntaxCode::InvalidKeyValue,
-                    *s,
-                    *e,
+                    s,
+                    e,
                     format!(
                         "Syntax error - can't find = in {}. Must be of the form: name=value",
                         go_quote(word)
@@ -365,13 +398,13 @@ impl LineContext<'_> {
                 );
                 return Arguments::Invalid;
             };
-            let key_end = (s + eq).min(*e);
-            let value_start = (key_end + 1).min(*e);
+            let key_end = (s + eq).min(e);
+            let value_start = (key_end + 1).min(e);
             pairs.push(KeyValue {
-                key: self.word(&word[..eq], *s, key_end),
-                value: self.word(&word[eq + 1..], value_start, *e),
+                key: self.word(&word[..eq], s, key_end),
+                value: self.word(&word[eq + 1..], value_start, e),
                 legacy: false,
-                range: self.file_range(*s, *e),
+                range: self.file_range(s, e),
             });
         }
         Arguments::KeyValues(pairs)
@@ -382,13 +415,12 @@ impl LineContext<'_> {
 /// `splitCommand` does: trim, then split once on `[\t\v\f\r ]+`.
 fn split_keyword(text: &str, lo: usize, hi: usize) -> (usize, usize, Option<usize>) {
     let (tlo, thi) = trim_space(text, lo, hi);
-    let trimmed = &text[tlo..thi];
-    match trimmed.find(is_split_space) {
-        Some(i) => {
-            let khi = tlo + i;
-            let rest = trimmed[i..]
-                .find(|c| !is_split_space(c))
-                .map_or(thi, |j| tlo + i + j);
+    let bytes = &text.as_bytes()[..thi];
+    match (tlo..thi).find(|&i| is_split_space_byte(bytes[i])) {
+        Some(khi) => {
+            let rest = (khi..thi)
+                .find(|&i| !is_split_space_byte(bytes[i]))
+                .unwrap_or(thi);
             (tlo, khi, Some(rest))
         }
         None => (tlo, thi, None),
@@ -398,41 +430,90 @@ fn split_keyword(text: &str, lo: usize, hi: usize) -> (usize, usize, Option<usiz
 /// `strings.TrimSpace` on `text[lo..hi]`, as offsets.
 pub(crate) fn trim_space(text: &str, lo: usize, hi: usize) -> (usize, usize) {
     let s = &text[lo..hi];
-    let start = lo + (s.len() - s.trim_start().len());
-    let end = lo + s.trim_end().len();
+    let start = lo + leading_white_space_len(s);
+    let end = lo + trim_end_len(s);
     (start, end.max(start))
 }
 
+/// A word found by [`parse_words`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WordSpan {
+    /// Where the word starts in the text.
+    pub start: usize,
+    /// Where its value ends: before a final escape character that ends the text, which is
+    /// dropped, else at [`Self::end`].
+    pub value_end: usize,
+    /// Where the word ends in the text.
+    pub end: usize,
+}
+
+impl WordSpan {
+    /// The word's value: quotes and escapes kept as written, so a slice of the text.
+    pub fn value(self, text: &str) -> &str {
+        text.get(self.start..self.value_end).unwrap_or("")
+    }
+}
+
 /// BuildKit's `parseWords`: whitespace-separated words, quotes and escapes kept as written.
-/// Returns each word with its offsets in `text`.
-pub(crate) fn parse_words(
-    text: &str,
-    lo: usize,
-    hi: usize,
-    escape: char,
-) -> Vec<(String, usize, usize)> {
+///
+/// Every character of a word is kept but an escape character that ends the text, so each
+/// value is a slice of `text` and no string is built here.
+pub(crate) fn parse_words(text: &str, lo: usize, hi: usize, escape: char) -> Vec<WordSpan> {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
         Word,
         Quote,
     }
-    let rest = &text[..hi];
+    let bytes = &text.as_bytes()[..hi];
+    // The character at `pos` and its width; ASCII bytes are taken as they are.
+    let char_at = |pos: usize| match bytes.get(pos) {
+        Some(&b) if b.is_ascii() => (char::from(b), 1),
+        _ => {
+            let c = text
+                .get(pos..hi)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or('\0');
+            (c, c.len_utf8())
+        }
+    };
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
     let mut quote = '\0';
     let mut blank_ok = false;
-    let mut word = String::new();
     let mut start = lo;
     let mut pos = lo;
+    // Where the value of the last word ends: before a dropped final escape, else at `hi`.
+    let mut last_value_end = hi;
+    // ASCII characters that the current phase only copies, skipped in a tight loop: all but
+    // white space, quotes and the escape character in a word; all but the closing quote and
+    // (unless it is `'`) the escape character in quotes.
+    let plain_in_word = |b: u8| {
+        b.is_ascii()
+            && !is_ascii_white_space(b)
+            && b != b'\''
+            && b != b'"'
+            && char::from(b) != escape
+    };
+    let plain_in_quote = |b: u8, quote: char| {
+        b.is_ascii() && char::from(b) != quote && (quote == '\'' || char::from(b) != escape)
+    };
     loop {
+        match phase {
+            Phase::Word => {
+                while bytes.get(pos).is_some_and(|&b| plain_in_word(b)) {
+                    pos += 1;
+                }
+            }
+            Phase::Quote => {
+                while bytes.get(pos).is_some_and(|&b| plain_in_quote(b, quote)) {
+                    pos += 1;
+                }
+            }
+            Phase::Spaces => {}
+        }
         let at_end = pos >= hi;
-        let mut ch = if at_end {
-            '\0'
-        } else {
-            rest[pos..].chars().next().unwrap_or('\0')
-        };
-        let mut width = ch.len_utf8();
+        let (ch, mut width) = if at_end { ('\0', 1) } else { char_at(pos) };
         if phase == Phase::Spaces {
             if at_end {
                 break;
@@ -445,18 +526,25 @@ pub(crate) fn parse_words(
             start = pos;
         }
         if at_end {
-            if blank_ok || !word.is_empty() {
-                words.push((std::mem::take(&mut word), start, hi));
+            if blank_ok || last_value_end > start {
+                words.push(WordSpan {
+                    start,
+                    value_end: last_value_end,
+                    end: hi,
+                });
             }
             break;
         }
         if phase == Phase::Word {
             if ch.is_whitespace() {
                 phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    words.push((std::mem::take(&mut word), start, pos));
+                if blank_ok || pos > start {
+                    words.push(WordSpan {
+                        start,
+                        value_end: pos,
+                        end: pos,
+                    });
                 }
-                word.clear();
                 blank_ok = false;
                 pos += width;
                 continue;
@@ -468,15 +556,14 @@ pub(crate) fn parse_words(
             }
             if ch == escape {
                 if pos + width == hi {
+                    last_value_end = pos;
                     pos += width;
                     continue;
                 }
-                word.push(ch);
+                // The escaped character is kept whatever it is.
                 pos += width;
-                ch = rest[pos..].chars().next().unwrap_or('\0');
-                width = ch.len_utf8();
+                width = char_at(pos).1;
             }
-            word.push(ch);
             pos += width;
             continue;
         }
@@ -486,16 +573,14 @@ pub(crate) fn parse_words(
         }
         if ch == escape && quote != '\'' {
             if pos + width == hi {
+                last_value_end = pos;
                 phase = Phase::Word;
                 pos += width;
                 continue;
             }
             pos += width;
-            word.push(ch);
-            ch = rest[pos..].chars().next().unwrap_or('\0');
-            width = ch.len_utf8();
+            width = char_at(pos).1;
         }
-        word.push(ch);
         pos += width;
     }
     words
@@ -527,7 +612,7 @@ mod tests {
     fn words(s: &str) -> Vec<String> {
         parse_words(s, 0, s.len(), '\\')
             .into_iter()
-            .map(|w| w.0)
+            .map(|w| w.value(s).to_string())
             .collect()
     }
 

@@ -93,8 +93,10 @@ fn string(input: &str) -> IResult<&str, String> {
     let mut out = String::new();
     let fail = |i| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char));
     loop {
+        // The characters looked for are ASCII, so a byte search finds the same place.
         let end = rest
-            .find(|c: char| c == '"' || c == '\\' || (c as u32) < 0x20)
+            .bytes()
+            .position(|b| b == b'"' || b == b'\\' || b < 0x20)
             .ok_or_else(|| fail(rest))?;
         out.push_str(&rest[..end]);
         rest = &rest[end..];

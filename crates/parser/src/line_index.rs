@@ -130,13 +130,18 @@ impl LineIndex {
     /// ```
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        let mut line_ends = Vec::new();
+        // Room for lines of 32 bytes on average, which most Dockerfiles' are not shorter than.
+        let lines_guess = bytes.len() / 32 + 2;
+        let mut line_starts = Vec::with_capacity(lines_guess);
+        line_starts.push(0);
+        let mut line_ends = Vec::with_capacity(lines_guess);
         let mut wide = Vec::new();
-        let mut wide_starts = vec![0];
+        let mut wide_starts = Vec::with_capacity(lines_guess);
+        wide_starts.push(0);
         let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
+        loop {
+            i = skip_plain_ascii(bytes, i);
+            let Some(&b) = bytes.get(i) else { break };
             if b == b'\n' || b == b'\r' {
                 line_ends.push(i as u32);
                 i += if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
@@ -150,7 +155,10 @@ impl LineIndex {
                 i += 1;
             } else {
                 // `i` is a char boundary: every earlier step moved over whole characters.
-                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+                let c = text
+                    .get(i..)
+                    .and_then(|rest| rest.chars().next())
+                    .unwrap_or('\u{FFFD}');
                 wide.push(WideChar {
                     offset: i as u32,
                     utf8_len: c.len_utf8() as u8,
@@ -316,6 +324,42 @@ impl LineIndex {
         }
         offset.saturating_add(remaining).min(end)
     }
+}
+
+/// The first offset from `i` on whose byte is a line break or not ASCII (or the end).
+///
+/// Most of a Dockerfile is ASCII text between line breaks, so this reads eight bytes at a
+/// time, looking for a byte below 14 (a line break, but also a tab) or not ASCII.
+fn skip_plain_ascii(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+    const BELOW: u64 = 14;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_le_bytes(chunk);
+        // A byte's high bit ends up set when the byte is not ASCII or (being ASCII) is below
+        // 14. A borrow can set it in bytes after such a byte, never before it, so the first
+        // byte flagged is a true one.
+        let flagged = (word.wrapping_sub(ONES * BELOW) | word) & HIGH_BITS;
+        if flagged == 0 {
+            i += 8;
+            continue;
+        }
+        let at = i + (flagged.trailing_zeros() / 8) as usize;
+        match bytes.get(at) {
+            Some(&b) if b == b'\n' || b == b'\r' || !b.is_ascii() => return at,
+            _ => i = at + 1,
+        }
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'\n' || b == b'\r' || !b.is_ascii() {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]

@@ -14,7 +14,9 @@ use crate::instruction::instruction_from_line;
 use crate::syntax::{
     Comment, Directive, Dockerfile, EmptyContinuationLine, Heredoc, Instruction, Keyword,
 };
-use crate::text::{to_u32, SourceMap, TextRange};
+use crate::text::{find_line_feed, leading_white_space_len, to_u32, trim, SourceMap, TextRange};
+use std::borrow::Cow;
+use std::ops::Range;
 
 /// BuildKit reads lines with Go's `bufio.Scanner`, which refuses lines longer than this.
 const MAX_LINE_LEN: usize = 64 * 1024 - 1;
@@ -44,15 +46,16 @@ impl Iterator for Lines<'_> {
             return None;
         }
         let start = self.pos;
-        let (end, next) = match self.text.as_bytes()[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-        {
-            Some(i) => (start + i, start + i + 1),
+        let (end, next) = match find_line_feed(self.text.as_bytes(), start) {
+            Some(i) => (i, i + 1),
             None => (self.text.len(), self.text.len()),
         };
         self.pos = next;
-        let content_end = start + self.text[start..end].trim_end_matches('\r').len();
+        let bytes = self.text.as_bytes();
+        let mut content_end = end;
+        while content_end > start && bytes[content_end - 1] == b'\r' {
+            content_end -= 1;
+        }
         Some(Line {
             start,
             content_end,
@@ -62,17 +65,14 @@ impl Iterator for Lines<'_> {
     }
 }
 
-fn is_comment(s: &str) -> bool {
-    s.trim_start().starts_with('#')
-}
-
 /// Go's `\s` in BuildKit's directive regular expression.
 fn is_re_space(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\u{c}' | '\r' | ' ')
 }
 
 struct Parser {
-    escape: char,
+    /// The escape token: `\\` or `` ` ``, both ASCII.
+    escape: u8,
     directives_done: bool,
     directives: Vec<Directive>,
     comments: Vec<Comment>,
@@ -125,8 +125,8 @@ impl Parser {
         let mut recognised = true;
         if name == "escape" {
             match value.as_str() {
-                "\\" => self.escape = '\\',
-                "`" => self.escape = '`',
+                "\\" => self.escape = b'\\',
+                "`" => self.escape = b'`',
                 _ => {
                     self.error(
                         SyntaxCode::InvalidDirective,
@@ -151,12 +151,18 @@ impl Parser {
     /// tabs) that is not itself escaped. Returns the end of the kept text and whether the
     /// logical line ends here.
     fn trim_continuation(&self, text: &str, lo: usize, hi: usize) -> (usize, bool) {
-        let s = text[lo..hi].trim_end_matches([' ', '\t']);
-        let Some(before) = s.strip_suffix(self.escape) else {
+        let bytes = &text.as_bytes()[lo..hi];
+        let mut end = bytes.len();
+        while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
+            end -= 1;
+        }
+        let escape = self.escape;
+        if end == 0 || bytes[end - 1] != escape {
             return (hi, true);
-        };
-        if before.is_empty() || !before.ends_with(self.escape) {
-            (lo + before.len(), false)
+        }
+        let before = end - 1;
+        if before == 0 || bytes[before - 1] != escape {
+            (lo + before, false)
         } else {
             (hi, true)
         }
@@ -224,7 +230,7 @@ pub fn parse(text: &str) -> Dockerfile {
     let has_bom = text.starts_with('\u{feff}');
     let first = if has_bom { '\u{feff}'.len_utf8() } else { 0 };
     let mut parser = Parser {
-        escape: '\\',
+        escape: b'\\',
         directives_done: false,
         directives: Vec::new(),
         comments: Vec::new(),
@@ -232,27 +238,38 @@ pub fn parse(text: &str) -> Dockerfile {
         diagnostics: Vec::new(),
     };
     let mut lines = Lines { text, pos: first };
-    let mut instructions = Vec::new();
+    // An instruction is a large value, and growing the vector from empty would copy each one
+    // several times. Real files have one per 50 to 150 bytes: room for one per 48 bytes means
+    // a dense file seldom grows it, and a sparse one reserves a few kilobytes too many.
+    let mut instructions = Vec::with_capacity(text.len() / 48 + 1);
     let mut prev_comment: Vec<String> = Vec::new();
     let mut current_line: u32 = 0;
+    // The slices of the text that make up the current logical line.
+    let mut pieces: Vec<Range<usize>> = Vec::new();
 
     while let Some(line) = lines.next() {
         parser.check_length(line);
         let raw = &text[line.start..line.end];
-        let comment_line = is_comment(raw);
-        let token_lo = line.content_end - text[line.start..line.content_end].trim_start().len();
+        let content = &text[line.start..line.content_end];
+        let token_lo = line.start + leading_white_space_len(content);
         let token = &text[token_lo..line.content_end];
+        // Trailing `\r`s are white space too, so this is whether `raw` starts with `#` once
+        // trimmed.
+        let comment_line = token.starts_with('#');
         if comment_line {
             // BuildKit drops the line's first byte, not the `#`, before trimming.
-            let after_first = String::from_utf8_lossy(&raw.as_bytes()[1..]);
-            let comment = after_first.trim();
+            let after_first = match raw.get(1..) {
+                Some(after_first) => Cow::Borrowed(after_first),
+                None => String::from_utf8_lossy(&raw.as_bytes()[1..]),
+            };
+            let comment = trim(&after_first);
             if comment.is_empty() {
                 prev_comment.clear();
             } else {
                 prev_comment.push(comment.to_string());
             }
         }
-        let was_directive = parser.directive(token, token_lo);
+        let was_directive = !parser.directives_done && parser.directive(token, token_lo);
         if was_directive {
             prev_comment.pop();
         }
@@ -262,7 +279,7 @@ pub fn parse(text: &str) -> Dockerfile {
                 && parser.directives.last().map(|d| d.range.start) != Some(to_u32(token_lo))
             {
                 parser.comments.push(Comment {
-                    text: token[1..].trim().to_string(),
+                    text: trim(&token[1..]).to_string(),
                     range: TextRange::from_usize(token_lo, line.content_end),
                     in_continuation: false,
                 });
@@ -276,31 +293,32 @@ pub fn parse(text: &str) -> Dockerfile {
         }
 
         let start_line = current_line;
-        let mut logical = String::from(&text[token_lo..kept_end]);
         let mut map = SourceMap::contiguous(to_u32(token_lo), to_u32(kept_end - token_lo));
+        pieces.clear();
+        pieces.push(token_lo..kept_end);
         let mut end_offset = line.content_end;
         let mut last_next = line.next;
         while !end_of_line {
             let Some(next) = lines.next() else { break };
             parser.check_length(next);
-            let raw = &text[next.start..next.end];
             let content = &text[next.start..next.content_end];
-            if parser.directive(content, next.start) {
+            if !parser.directives_done && parser.directive(content, next.start) {
                 // Unreachable in practice (an instruction ends the directives), kept for parity.
             }
             current_line += 1;
             end_offset = next.content_end;
             last_next = next.next;
-            if is_comment(raw) {
-                let lo = next.content_end - content.trim_start().len();
+            let lo = next.start + leading_white_space_len(content);
+            // As for the first line, trailing `\r`s do not change what the line starts with.
+            if text[lo..next.content_end].starts_with('#') {
                 parser.comments.push(Comment {
-                    text: text[lo + 1..next.content_end].trim().to_string(),
+                    text: trim(&text[lo + 1..next.content_end]).to_string(),
                     range: TextRange::from_usize(lo, next.content_end),
                     in_continuation: true,
                 });
                 continue;
             }
-            if content.trim_start().is_empty() {
+            if lo == next.content_end {
                 parser.empty_continuation_lines.push(EmptyContinuationLine {
                     range: TextRange::from_usize(next.start, next.next),
                 });
@@ -308,12 +326,18 @@ pub fn parse(text: &str) -> Dockerfile {
             }
             let (kept, eol) = parser.trim_continuation(text, next.start, next.content_end);
             end_of_line = eol;
-            logical.push_str(&text[next.start..kept]);
             map.push(to_u32(next.start), to_u32(kept - next.start));
+            pieces.push(next.start..kept);
+        }
+        // Joined once its length is known, rather than grown line by line.
+        let mut logical = String::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
+        for piece in &pieces {
+            logical.push_str(&text[piece.clone()]);
         }
 
         let has_heredoc_marker = logical.contains("<<");
-        let (mut instruction, diagnostics) = instruction_from_line(logical, map, parser.escape);
+        let (mut instruction, diagnostics) =
+            instruction_from_line(logical, map, char::from(parser.escape));
         parser.diagnostics.extend(diagnostics);
 
         if has_heredoc_marker && can_contain_heredoc(&instruction) {
@@ -385,7 +409,7 @@ pub fn parse(text: &str) -> Dockerfile {
     let mut file = Dockerfile {
         len: to_u32(text.len()),
         has_bom,
-        escape: parser.escape,
+        escape: char::from(parser.escape),
         directives: parser.directives,
         instructions,
         comments: parser.comments,

@@ -153,10 +153,35 @@ impl Keyword {
 
     /// The keyword for `word`, compared case-insensitively.
     pub fn from_word(word: &str) -> Keyword {
-        Keyword::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(word))
-            .unwrap_or(Keyword::Unknown)
+        // Upper-cased into a buffer as long as the longest keyword, then matched once.
+        let mut upper = [0u8; 11];
+        let Some(buffer) = upper.get_mut(..word.len()) else {
+            return Keyword::Unknown;
+        };
+        for (u, b) in buffer.iter_mut().zip(word.bytes()) {
+            *u = b.to_ascii_uppercase();
+        }
+        match &*buffer {
+            b"ADD" => Keyword::Add,
+            b"ARG" => Keyword::Arg,
+            b"CMD" => Keyword::Cmd,
+            b"COPY" => Keyword::Copy,
+            b"ENTRYPOINT" => Keyword::Entrypoint,
+            b"ENV" => Keyword::Env,
+            b"EXPOSE" => Keyword::Expose,
+            b"FROM" => Keyword::From,
+            b"HEALTHCHECK" => Keyword::Healthcheck,
+            b"LABEL" => Keyword::Label,
+            b"MAINTAINER" => Keyword::Maintainer,
+            b"ONBUILD" => Keyword::Onbuild,
+            b"RUN" => Keyword::Run,
+            b"SHELL" => Keyword::Shell,
+            b"STOPSIGNAL" => Keyword::Stopsignal,
+            b"USER" => Keyword::User,
+            b"VOLUME" => Keyword::Volume,
+            b"WORKDIR" => Keyword::Workdir,
+            _ => Keyword::Unknown,
+        }
     }
 
     /// The upper-case spelling (`RUN`); `""` for `Unknown`.
@@ -372,8 +397,48 @@ impl Instruction {
                 }
             }
         }
-        let mut out = Vec::new();
+        fn count(args: &Arguments) -> usize {
+            match args {
+                Arguments::None | Arguments::Invalid | Arguments::Onbuild(_) => 0,
+                Arguments::Ignored | Arguments::Text(_) => 1,
+                Arguments::Exec(ws) | Arguments::List(ws) => ws.len(),
+                Arguments::KeyValues(kvs) => 3 * kvs.len(),
+                Arguments::Healthcheck { command, .. } => 1 + count(command),
+            }
+        }
+        let mut out = Vec::with_capacity(count(&self.args));
         collect(&self.args, &mut out);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_read_in_any_case() {
+        for keyword in Keyword::ALL {
+            let upper = keyword.as_str();
+            assert_eq!(Keyword::from_word(upper), keyword);
+            assert_eq!(Keyword::from_word(&upper.to_lowercase()), keyword);
+            let mixed: String = upper
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i % 2 == 0 {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            assert_eq!(Keyword::from_word(&mixed), keyword);
+            assert_eq!(Keyword::from_word(&format!("{upper}X")), Keyword::Unknown);
+            assert_eq!(Keyword::from_word(&upper[1..]), Keyword::Unknown);
+        }
+        for word in ["", "HEALTHCHECKS", "RUNé", "ＲＵＮ", "R\u{0}N"] {
+            assert_eq!(Keyword::from_word(word), Keyword::Unknown, "{word:?}");
+        }
     }
 }

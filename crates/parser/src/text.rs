@@ -87,6 +87,85 @@ pub(crate) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The offset of the first `\n` in `bytes` at or after `from`.
+///
+/// Lines are short, too short for the standard library's search to get past its set-up, so
+/// this reads eight bytes at a time from the start.
+pub(crate) fn find_line_feed(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+    const LINE_FEEDS: u64 = u64::from_le_bytes([b'\n'; 8]);
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        // Bytes equal to `\n` become zero; the high bit of the first zero byte is set
+        // exactly (a borrow only disturbs the bytes after it).
+        let word = u64::from_le_bytes(chunk) ^ LINE_FEEDS;
+        let zeros = word.wrapping_sub(ONES) & !word & HIGH_BITS;
+        if zeros != 0 {
+            return Some(i + (zeros.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|at| i + at)
+}
+
+/// Whether `b` is an ASCII character that [`char::is_whitespace`] accepts (unlike
+/// [`u8::is_ascii_whitespace`], this includes the vertical tab).
+pub(crate) fn is_ascii_white_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// The length of what [`str::trim_start`] removes from `s`. Lines are almost always ASCII, so
+/// bytes are read as they are and characters are decoded only after the first non-ASCII byte.
+pub(crate) fn leading_white_space_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if is_ascii_white_space(b) {
+            i += 1;
+        } else if b.is_ascii() {
+            return i;
+        } else {
+            // Every byte before `i` is ASCII, so `i` is a character boundary.
+            let rest = s.get(i..).unwrap_or("");
+            return i + (rest.len() - rest.trim_start().len());
+        }
+    }
+    i
+}
+
+/// [`str::trim`], reading ASCII bytes without decoding them (see [`leading_white_space_len`]).
+pub(crate) fn trim(s: &str) -> &str {
+    let s = s.get(leading_white_space_len(s)..).unwrap_or("");
+    s.get(..trim_end_len(s)).unwrap_or("")
+}
+
+/// The length of `s.trim_end()`, reading ASCII bytes without decoding them (see
+/// [`leading_white_space_len`]).
+pub(crate) fn trim_end_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 {
+        let b = bytes[end - 1];
+        if is_ascii_white_space(b) {
+            end -= 1;
+        } else if b.is_ascii() {
+            return end;
+        } else {
+            // Every byte from `end` on is ASCII, so `end` is a character boundary.
+            return s.get(..end).unwrap_or("").trim_end().len();
+        }
+    }
+    0
+}
+
 /// Maps byte offsets of a *derived* text (a logical line joined from several physical
 /// lines, with continuation characters and comment lines removed) back to offsets in the
 /// source text.
@@ -228,6 +307,54 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_line_feeds() {
+        let text = b"0123456789\nabcdefghijklmnopqrstuvwxyz\n\n\xff\n";
+        let naive = |from: usize| {
+            text[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|i| from + i)
+        };
+        for from in 0..=text.len() + 1 {
+            assert_eq!(
+                find_line_feed(text, from),
+                naive(from.min(text.len())),
+                "{from}"
+            );
+        }
+        // Bytes just around `\n`, where a borrow could be mistaken for a match.
+        let tricky = [0x0b, 0x09, 0x0a, 0x0b, 0x8a, 0x0a, 0x00, 0x01];
+        assert_eq!(find_line_feed(&tricky, 0), Some(2));
+        assert_eq!(find_line_feed(&tricky, 3), Some(5));
+        assert_eq!(find_line_feed(&[0x0b; 8], 0), None);
+    }
+
+    #[test]
+    fn white_space_trimming_agrees_with_std() {
+        let samples = [
+            "",
+            " ",
+            "\t\u{b}\u{c}\r\n x \t",
+            "x",
+            "  \u{a0}\u{3000} x\u{2028} \u{85}",
+            "\u{a0}",
+            " é ",
+            "\u{1680}",
+            " \u{feff}x",
+            "x\u{feff} ",
+            "😀 \u{200a}",
+        ];
+        for s in samples {
+            assert_eq!(
+                leading_white_space_len(s),
+                s.len() - s.trim_start().len(),
+                "{s:?}"
+            );
+            assert_eq!(trim_end_len(s), s.trim_end().len(), "{s:?}");
+        }
+    }
 
     #[test]
     fn maps_offsets_across_segments() {
