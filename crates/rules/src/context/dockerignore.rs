@@ -4,7 +4,9 @@
 //! it or any of its parent directories matches.
 
 use regex::Regex;
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// A `.dockerignore` pattern that cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +73,15 @@ pub fn read_patterns(text: &str) -> Vec<String> {
 /// assert_eq!(clean(""), ".");
 /// ```
 pub fn clean(path: &str) -> String {
+    // Most paths (context paths, `.dockerignore` lines) are clean already.
+    if is_clean(path) {
+        return path.to_string();
+    }
+    clean_parts(path)
+}
+
+/// [`clean`] done part by part.
+fn clean_parts(path: &str) -> String {
     let rooted = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
@@ -92,6 +103,19 @@ pub fn clean(path: &str) -> String {
         (false, true) => ".".to_string(),
         (false, false) => joined,
     }
+}
+
+/// Whether [`clean`] returns `path` unchanged: no empty, `.` or `..` part and no trailing
+/// `/` (a `..` can be kept by `clean`, but is rare enough to leave to it).
+fn is_clean(path: &str) -> bool {
+    if path == "/" {
+        return true;
+    }
+    let relative = path.strip_prefix('/').unwrap_or(path);
+    !relative.is_empty()
+        && relative
+            .split('/')
+            .all(|part| !matches!(part, "" | "." | ".."))
 }
 
 /// How one pattern is matched; moby avoids a regular expression where it can.
@@ -126,50 +150,71 @@ enum GlobToken {
 /// Whether `path` matches all of `tokens`, as the anchored regular expression moby builds
 /// from them would: the set of positions the tokens so far can end at, token by token.
 fn glob_matches(tokens: &[GlobToken], path: &str) -> bool {
+    // The expression is anchored at both ends: literal text there must start or end the
+    // path (`*.csproj` is checked against every file of a context).
+    if let Some(GlobToken::Literal(last)) = tokens.last() {
+        if !path.ends_with(last.as_str()) {
+            return false;
+        }
+    }
+    if let Some(GlobToken::Literal(first)) = tokens.first() {
+        if !path.starts_with(first.as_str()) {
+            return false;
+        }
+    }
     let mut ends = vec![false; path.len() + 1];
     ends[0] = true;
+    let mut next = vec![false; path.len() + 1];
     for token in tokens {
-        let mut next = vec![false; path.len() + 1];
-        for start in (0..=path.len()).filter(|&i| ends[i]) {
-            let rest = &path[start..];
-            match token {
-                GlobToken::Literal(text) => {
-                    if rest.starts_with(text.as_str()) {
+        next.fill(false);
+        match token {
+            GlobToken::Literal(text) => {
+                for start in (0..=path.len()).filter(|&i| ends[i]) {
+                    if path[start..].starts_with(text.as_str()) {
                         next[start + text.len()] = true;
                     }
                 }
-                GlobToken::OneInSegment => {
-                    if let Some(c) = rest.chars().next().filter(|&c| c != '/') {
+            }
+            GlobToken::OneInSegment => {
+                for start in (0..=path.len()).filter(|&i| ends[i]) {
+                    if let Some(c) = path[start..].chars().next().filter(|&c| c != '/') {
                         next[start + c.len_utf8()] = true;
                     }
                 }
-                GlobToken::AnyInSegment | GlobToken::AnyText => {
-                    let stop = if *token == GlobToken::AnyText {
-                        '\n'
-                    } else {
-                        '/'
-                    };
-                    next[start] = true;
-                    for (i, c) in rest.char_indices() {
-                        if c == stop {
-                            break;
-                        }
-                        next[start + i + c.len_utf8()] = true;
+            }
+            // One sweep for every start at once (each start alone would be quadratic): a
+            // position is reached while some start before it has met no stop character.
+            GlobToken::AnyInSegment | GlobToken::AnyText => {
+                let stop = if *token == GlobToken::AnyText {
+                    '\n'
+                } else {
+                    '/'
+                };
+                let mut reached = false;
+                for (i, c) in path.char_indices() {
+                    reached |= ends[i];
+                    next[i] = reached;
+                    if c == stop {
+                        reached = false;
                     }
                 }
-                GlobToken::AnyDirectories => {
-                    next[start] = true;
-                    for (i, c) in rest.char_indices() {
-                        match c {
-                            '\n' => break,
-                            '/' => next[start + i + 1] = true,
-                            _ => {}
-                        }
+                next[path.len()] = reached || ends[path.len()];
+            }
+            GlobToken::AnyDirectories => {
+                let mut reached = false;
+                for (i, c) in path.char_indices() {
+                    reached |= ends[i];
+                    next[i] |= ends[i];
+                    match c {
+                        '\n' => reached = false,
+                        '/' if reached => next[i + 1] = true,
+                        _ => {}
                     }
                 }
+                next[path.len()] |= ends[path.len()];
             }
         }
-        ends = next;
+        std::mem::swap(&mut ends, &mut next);
     }
     ends[path.len()]
 }
@@ -207,9 +252,11 @@ impl Pattern {
 /// assert!(!m.matches_or_parent_matches("keep/ca.pem"));
 /// assert!(!m.matches_or_parent_matches("main.go"));
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PatternMatcher {
-    patterns: Vec<Pattern>,
+    /// Shared, so that matchers are cloned and joined ([`PatternMatcher::concat`]) without
+    /// compiling anything again.
+    patterns: Vec<Arc<Pattern>>,
 }
 
 impl PatternMatcher {
@@ -247,11 +294,11 @@ impl PatternMatcher {
                 pattern: original.to_string(),
                 message,
             })?;
-            compiled.push(Pattern {
+            compiled.push(Arc::new(Pattern {
                 cleaned,
                 exclusion,
                 matcher,
-            });
+            }));
         }
         Ok(PatternMatcher { patterns: compiled })
     }
@@ -260,32 +307,48 @@ impl PatternMatcher {
     /// build context: the last pattern matching it or one of its parent directories decides.
     pub fn matches_or_parent_matches(&self, path: &str) -> bool {
         let parent = parent_dir(path);
-        let parent_dirs: Vec<&str> = parent.split('/').collect();
+        // moby joins the first 1, 2, … parts of the parent: the prefixes of the parent that
+        // end before each `/`, then the whole parent.
+        let parent_dirs = || {
+            parent
+                .match_indices('/')
+                .map(|(end, _)| &parent[..end])
+                .chain(std::iter::once(&*parent))
+        };
         let mut matched = false;
         for pattern in &self.patterns {
             // An inclusion cannot change an excluded path, nor an exclusion an included one.
             if pattern.exclusion != matched {
                 continue;
             }
-            let mut hit = pattern.matches(path);
-            if !hit && parent != "." {
-                let mut prefix = String::new();
-                for (i, dir) in parent_dirs.iter().enumerate() {
-                    if i > 0 {
-                        prefix.push('/');
-                    }
-                    prefix.push_str(dir);
-                    if pattern.matches(&prefix) {
-                        hit = true;
-                        break;
-                    }
-                }
-            }
+            let hit = pattern.matches(path)
+                || (parent != "." && parent_dirs().any(|dir| pattern.matches(dir)));
             if hit {
                 matched = !pattern.exclusion;
             }
         }
         matched
+    }
+
+    /// The patterns of `matchers`, in order: what compiling their lines one after the
+    /// other gives, without compiling them again.
+    ///
+    /// ```
+    /// use plimsoll_rules::context::dockerignore::PatternMatcher;
+    ///
+    /// let secrets = PatternMatcher::new(["**/.env"]).unwrap();
+    /// let keep = PatternMatcher::new(["!app/.env"]).unwrap();
+    /// let both = PatternMatcher::concat([&secrets, &keep]);
+    /// assert!(both.matches_or_parent_matches(".env"));
+    /// assert!(!both.matches_or_parent_matches("app/.env"));
+    /// ```
+    pub fn concat<'a>(matchers: impl IntoIterator<Item = &'a PatternMatcher>) -> PatternMatcher {
+        PatternMatcher {
+            patterns: matchers
+                .into_iter()
+                .flat_map(|m| m.patterns.iter().cloned())
+                .collect(),
+        }
     }
 
     /// Whether any pattern re-includes paths (`!pattern`).
@@ -295,10 +358,12 @@ impl PatternMatcher {
 }
 
 /// Go's `filepath.Dir` for slash-separated paths.
-fn parent_dir(path: &str) -> String {
+fn parent_dir(path: &str) -> Cow<'_, str> {
     match path.rfind('/') {
-        Some(i) => clean(&path[..=i]),
-        None => ".".to_string(),
+        // Cleaning `dir/` gives `dir` when `dir` is clean: the usual case, with no copy.
+        Some(i) if i > 0 && is_clean(&path[..i]) => Cow::Borrowed(&path[..i]),
+        Some(i) => Cow::Owned(clean(&path[..=i])),
+        None => Cow::Borrowed("."),
     }
 }
 
@@ -599,6 +664,17 @@ mod tests {
                 let regex = Regex::new(&re).unwrap();
                 prop_assert_eq!(glob_matches(&tokens, &path), regex.is_match(&path), "{} {:?}", re, path);
             }
+        }
+
+        /// The shortcuts for paths that are clean already change nothing.
+        #[test]
+        fn clean_paths_are_recognised(path in "[a./]{0,12}") {
+            prop_assert_eq!(clean(&path), clean_parts(&path));
+            let parent = match path.rfind('/') {
+                Some(i) => clean_parts(&path[..=i]),
+                None => ".".to_string(),
+            };
+            prop_assert_eq!(parent_dir(&path), parent);
         }
 
         #[test]

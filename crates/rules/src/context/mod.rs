@@ -292,6 +292,43 @@ impl BuildContext for MemoryContext {
     }
 }
 
+/// A [`MemoryContext`] that keeps answers ([`BuildContext::memo`]) as the command line's
+/// contexts do, to check that kept answers are the ones worked out afresh.
+#[cfg(test)]
+pub(crate) struct KeptContext {
+    files: MemoryContext,
+    memo: ContextMemo,
+}
+
+#[cfg(test)]
+impl KeptContext {
+    pub(crate) fn new(files: MemoryContext) -> KeptContext {
+        KeptContext {
+            files,
+            memo: ContextMemo::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl BuildContext for KeptContext {
+    fn exists(&self, path: &str) -> bool {
+        self.files.exists(path)
+    }
+
+    fn read(&self, path: &str) -> Option<String> {
+        self.files.read(path)
+    }
+
+    fn list(&self, dir: &str) -> Vec<Entry> {
+        self.files.list(dir)
+    }
+
+    fn memo(&self) -> Option<&ContextMemo> {
+        Some(&self.memo)
+    }
+}
+
 /// A context plus files a fix is about to create: lets `apply_fixes` re-lint as if they
 /// were written.
 pub(crate) struct Overlay<'a> {
@@ -422,6 +459,29 @@ impl<'a> ContextView<'a> {
     /// children, until it returns `false` or [`MAX_WALK`] entries were seen. Ignored
     /// directories are skipped unless a `!` pattern could re-include something inside.
     pub fn walk(&self, mut visit: impl FnMut(&str, bool) -> bool) {
+        if self.context.memo().is_some() {
+            // Several rules walk the context of every Dockerfile that shares it: the
+            // entries are listed once, all of them (within the bound), then replayed.
+            let sent = self.memoized("sent entries", || {
+                let mut sent: Vec<(String, bool)> = Vec::new();
+                self.walk_context(|path, is_dir| {
+                    sent.push((path.to_string(), is_dir));
+                    true
+                });
+                Arc::new(sent)
+            });
+            for (path, is_dir) in sent.iter() {
+                if !visit(path, *is_dir) {
+                    return;
+                }
+            }
+            return;
+        }
+        self.walk_context(visit);
+    }
+
+    /// [`ContextView::walk`], asking the context.
+    fn walk_context(&self, mut visit: impl FnMut(&str, bool) -> bool) {
         let descend_ignored = self
             .dockerignore
             .as_ref()
@@ -501,6 +561,41 @@ mod tests {
         let view = ContextView::new(&context, Some("Dockerfile"));
         let files = view.sent_files(100, |_| true);
         assert_eq!(files, [".dockerignore", "main.go", "vendor/keep/y"]);
+    }
+
+    #[test]
+    fn a_kept_walk_is_the_walk() {
+        let files = MemoryContext::new([
+            (".dockerignore", "secrets\nvendor\n!vendor/keep\n"),
+            ("api.Dockerfile.dockerignore", "*.go\n"),
+            ("secrets/id_rsa", ""),
+            ("vendor/drop/x", ""),
+            ("vendor/keep/y", ""),
+            ("main.go", ""),
+            ("cmd/api/main.go", ""),
+        ]);
+        let kept = KeptContext::new(files.clone());
+        for dockerfile in ["Dockerfile", "api.Dockerfile", "Dockerfile"] {
+            let fresh = ContextView::new(&files, Some(dockerfile));
+            let view = ContextView::new(&kept, Some(dockerfile));
+            for limit in [1, 2, 100] {
+                assert_eq!(
+                    view.sent_files(limit, |_| true),
+                    fresh.sent_files(limit, |_| true)
+                );
+            }
+            let mut visited = Vec::new();
+            view.walk(|path, is_dir| {
+                visited.push((path.to_string(), is_dir));
+                visited.len() < 3
+            });
+            let mut expected = Vec::new();
+            fresh.walk(|path, is_dir| {
+                expected.push((path.to_string(), is_dir));
+                expected.len() < 3
+            });
+            assert_eq!(visited, expected, "{dockerfile}");
+        }
     }
 
     #[test]

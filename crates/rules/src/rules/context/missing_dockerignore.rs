@@ -1,5 +1,5 @@
 use crate::checker::Checker;
-use crate::context::dockerignore::{clean, PatternMatcher};
+use crate::context::dockerignore::{clean, PatternError, PatternMatcher};
 use crate::context::ContextView;
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
@@ -9,7 +9,10 @@ use crate::rules::helpers::mounts::{mount_flags, Mount};
 use crate::rules::security::secret_files::{
     classify, sent_secrets, FoundSecret, DOCKERIGNORE_PATTERNS,
 };
+use plimsoll_parser::shell::basename;
 use plimsoll_parser::{Arguments, Flag, Instruction, Keyword, TextRange, Word};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
 declare_rule! {
     /// ## What it does
@@ -92,12 +95,16 @@ impl Rule for MissingDockerignore {
         };
         let model = checker.model;
         let (secrets, _) = sent_secrets(view, 200);
+        // The same for every Dockerfile of the context: worked out once per run.
+        let candidates = view.memoized("missing-dockerignore lines", || {
+            Arc::new(CandidateLines::new(view, &secrets))
+        });
         let mut notable: Vec<String> = Vec::new();
-        if view.context.exists(".git") {
+        if candidates.git.is_some() {
             notable.push("`.git`".to_string());
         }
         notable.extend(secrets.iter().take(3).map(|s| format!("`{}`", s.path)));
-        if view.context.exists("node_modules") {
+        if candidates.node_modules.is_some() {
             notable.push("`node_modules`".to_string());
         }
         let including = match notable.len() {
@@ -113,7 +120,7 @@ impl Rule for MissingDockerignore {
             "There is no `.dockerignore`: `{}` sends the whole build context to the builder{including}",
             broad.shown
         );
-        let content = dockerignore_content(model, view, &secrets);
+        let content = dockerignore_content(model, view, &candidates);
         checker.report(broad.range, message).set_fix(Fix::safe(
             "Create a `.dockerignore` that leaves out version control data, secrets and local files",
             vec![Edit::create_file(".dockerignore", content)],
@@ -339,7 +346,7 @@ fn runs_cargo(model: &SemanticModel) -> bool {
 
 /// Tool configuration that builds may need even when it holds a token: left to PL402.
 pub(super) fn is_tool_config(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
+    let name = basename(path);
     matches!(name, ".npmrc" | ".yarnrc.yml" | ".pypirc")
 }
 
@@ -360,117 +367,216 @@ const LOCAL_DIRS: [(&str, &str); 13] = [
     (".DS_Store", "**/.DS_Store"),
 ];
 
+/// A line of the created `.dockerignore`, compiled once.
+struct Line {
+    text: String,
+    matcher: Result<PatternMatcher, PatternError>,
+}
+
+impl Line {
+    fn new(text: String) -> Line {
+        let matcher = PatternMatcher::new([text.as_str()]);
+        Line { text, matcher }
+    }
+
+    /// One of the lines written whatever the context, compiled once per process.
+    fn fixed(text: &'static str) -> Line {
+        static COMPILED: LazyLock<HashMap<&'static str, PatternMatcher>> = LazyLock::new(|| {
+            let local = LOCAL_DIRS.iter().map(|(_, line)| *line);
+            DOCKERIGNORE_PATTERNS
+                .iter()
+                .copied()
+                .chain(FIXED_LINES)
+                .chain(local)
+                .filter_map(|line| Some((line, PatternMatcher::new([line]).ok()?)))
+                .collect()
+        });
+        match COMPILED.get(text) {
+            Some(matcher) => Line {
+                text: text.to_string(),
+                matcher: Ok(matcher.clone()),
+            },
+            None => Line::new(text.to_string()),
+        }
+    }
+}
+
+/// The lines written when the context has what they leave out, besides [`LOCAL_DIRS`].
+const FIXED_LINES: [&str; 5] = [
+    ".git",
+    "**/node_modules",
+    "target",
+    "**/__pycache__",
+    "**/*.log",
+];
+
+/// The matcher of `lines` one after the other; the first malformed line's error if any.
+fn combined<'l>(lines: impl IntoIterator<Item = &'l Line>) -> Result<PatternMatcher, PatternError> {
+    let matchers: Vec<&PatternMatcher> = lines
+        .into_iter()
+        .map(|line| line.matcher.as_ref().map_err(Clone::clone))
+        .collect::<Result<_, _>>()?;
+    Ok(PatternMatcher::concat(matchers))
+}
+
+/// What the created `.dockerignore` may hold, from the context alone; the Dockerfile decides
+/// which lines stay ([`dockerignore_content`]).
+struct CandidateLines {
+    /// The files the build sends.
+    files: Vec<String>,
+    /// `.git`, when the context has it.
+    git: Option<Line>,
+    /// The secret patterns, `!` lines for the `.env` files without secrets they would leave
+    /// out, then the secrets they do not cover.
+    secrets: Vec<Line>,
+    /// `**/node_modules`, when the context has `node_modules`.
+    node_modules: Option<Line>,
+    /// `target`, when the context has `Cargo.toml` and `target`.
+    cargo_target: Option<Line>,
+    /// Editor, cache and log files present.
+    local: Vec<Line>,
+}
+
+impl CandidateLines {
+    fn new(view: &ContextView<'_>, secrets: &[FoundSecret]) -> CandidateLines {
+        let context = view.context;
+        let mut files: Vec<String> = Vec::new();
+        let mut has_pycache = false;
+        let mut has_logs = false;
+        view.walk(|path, is_dir| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            has_pycache |= is_dir && name == "__pycache__";
+            has_logs |= !is_dir && name.ends_with(".log");
+            if !is_dir {
+                files.push(path.to_string());
+            }
+            true
+        });
+        let mut secret_lines: Vec<Line> = DOCKERIGNORE_PATTERNS
+            .iter()
+            .map(|p| Line::fixed(p))
+            .collect();
+        // Present `.env` files without secrets stay (frameworks read them at build time).
+        if let Ok(matcher) = combined(&secret_lines) {
+            for file in &files {
+                let name = file.rsplit('/').next().unwrap_or(file);
+                let is_env = name == ".env" || name.starts_with(".env.");
+                if is_env
+                    && matcher.matches_or_parent_matches(file)
+                    && classify(file)
+                        .is_none_or(|kind| !kind.is_secret(context.read(file).as_deref()))
+                {
+                    secret_lines.push(Line::new(format!("!{file}")));
+                }
+            }
+        }
+        for secret in secrets {
+            if is_tool_config(&secret.path) {
+                continue;
+            }
+            let covered =
+                combined(&secret_lines).is_ok_and(|m| m.matches_or_parent_matches(&secret.path));
+            if !covered {
+                secret_lines.push(Line::new(secret.path.clone()));
+            }
+        }
+        let mut local = Vec::new();
+        for (name, line) in LOCAL_DIRS {
+            if context.exists(name) {
+                local.push(Line::fixed(line));
+            }
+        }
+        if has_pycache {
+            local.push(Line::fixed("**/__pycache__"));
+        }
+        if has_logs {
+            local.push(Line::fixed("**/*.log"));
+        }
+        CandidateLines {
+            files,
+            git: context.exists(".git").then(|| Line::fixed(".git")),
+            secrets: secret_lines,
+            node_modules: context
+                .exists("node_modules")
+                .then(|| Line::fixed("**/node_modules")),
+            cargo_target: (context.exists("Cargo.toml") && context.exists("target"))
+                .then(|| Line::fixed("target")),
+            local,
+        }
+    }
+}
+
+const COPIED_BY_NAME: &str = "Copied by name in the Dockerfile";
+
 fn dockerignore_content(
     model: &SemanticModel,
     view: &ContextView<'_>,
-    secrets: &[FoundSecret],
+    candidates: &CandidateLines,
 ) -> String {
     let named = named_sources(model);
-    let mut files: Vec<String> = Vec::new();
-    let mut has_pycache = false;
-    let mut has_logs = false;
-    view.walk(|path, is_dir| {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        has_pycache |= is_dir && name == "__pycache__";
-        has_logs |= !is_dir && name.ends_with(".log");
-        if !is_dir {
-            files.push(path.to_string());
-        }
-        true
-    });
-    let mut sections: Vec<(&str, Vec<String>)> = Vec::new();
-    if view.context.exists(".git") && !needs_git(model, view) {
-        sections.push(("Version control", vec![".git".to_string()]));
-    }
-    let mut secret_lines: Vec<String> = DOCKERIGNORE_PATTERNS
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
-    // Present `.env` files without secrets stay (frameworks read them at build time).
-    if let Ok(matcher) = PatternMatcher::new(DOCKERIGNORE_PATTERNS) {
-        for file in &files {
-            let name = file.rsplit('/').next().unwrap_or(file);
-            let is_env = name == ".env" || name.starts_with(".env.");
-            if is_env
-                && matcher.matches_or_parent_matches(file)
-                && classify(file)
-                    .is_none_or(|kind| !kind.is_secret(view.context.read(file).as_deref()))
-            {
-                secret_lines.push(format!("!{file}"));
-            }
-        }
-    }
-    for secret in secrets {
-        if is_tool_config(&secret.path) {
-            continue;
-        }
-        let covered = PatternMatcher::new(&secret_lines)
-            .is_ok_and(|m| m.matches_or_parent_matches(&secret.path));
-        if !covered {
-            secret_lines.push(secret.path.clone());
+    // The `!` lines bringing back sources the other lines would exclude.
+    let mut keep: Vec<Line> = Vec::new();
+    let mut sections: Vec<(&str, Vec<&Line>)> = Vec::new();
+    if let Some(git) = &candidates.git {
+        if !needs_git(model, view) {
+            sections.push(("Version control", vec![git]));
         }
     }
     sections.push((
         "Secrets: pass them with `docker build --secret`",
-        secret_lines,
+        candidates.secrets.iter().collect(),
     ));
-    let mut local = Vec::new();
-    if view.context.exists("node_modules") && installs_node_modules(model) {
-        local.push("**/node_modules".to_string());
+    let mut local: Vec<&Line> = Vec::new();
+    if installs_node_modules(model) {
+        local.extend(&candidates.node_modules);
     }
-    if view.context.exists("Cargo.toml") && view.context.exists("target") && runs_cargo(model) {
-        local.push("target".to_string());
+    if runs_cargo(model) {
+        local.extend(&candidates.cargo_target);
     }
-    for (name, line) in LOCAL_DIRS {
-        if view.context.exists(name) {
-            local.push(line.to_string());
-        }
-    }
-    if has_pycache {
-        local.push("**/__pycache__".to_string());
-    }
-    if has_logs {
-        local.push("**/*.log".to_string());
-    }
+    local.extend(&candidates.local);
     sections.push(("Local files", local));
 
     // A line naming a copied source exactly goes; a broader one stays, and the sources it
     // would exclude are added back with `!` lines at the end.
     for (_, lines) in &mut sections {
-        lines.retain(|line| !named.iter().any(|source| source == line));
+        lines.retain(|line| !named.contains(&line.text));
     }
-    let all: Vec<&str> = sections
-        .iter()
-        .flat_map(|(_, lines)| lines.iter().map(String::as_str))
-        .collect();
-    let mut keep: Vec<String> = Vec::new();
-    if let Ok(matcher) = PatternMatcher::new(&all) {
+    let matcher = combined(sections.iter().flat_map(|(_, lines)| lines.iter().copied()));
+    if let Ok(matcher) = &matcher {
         for source in &named {
             let excluded = matcher.matches_or_parent_matches(source)
                 || (has_glob(source)
                     && PatternMatcher::new([source.as_str()]).is_ok_and(|glob| {
-                        files.iter().any(|file| {
+                        candidates.files.iter().any(|file| {
                             glob.matches_or_parent_matches(file)
                                 && matcher.matches_or_parent_matches(file)
                         })
                     }));
-            if excluded && !keep.iter().any(|k| k[1..] == *source) {
-                keep.push(format!("!{source}"));
+            if excluded && !keep.iter().any(|k| k.text[1..] == *source) {
+                keep.push(Line::new(format!("!{source}")));
             }
         }
     }
-    sections.push(("Copied by name in the Dockerfile", keep));
-    // Should a `!` line not bring a source back, the lines excluding it go.
-    let all: Vec<String> = sections
-        .iter()
-        .flat_map(|(_, lines)| lines.iter().cloned())
-        .collect();
-    let still_excluded = |source: &String| {
-        PatternMatcher::new(&all).map_or(true, |m| m.matches_or_parent_matches(source))
+    // Should a `!` line not bring a source back, the lines excluding it go. With no `!`
+    // line, no source was excluded to begin with.
+    let still_excluded = match &matcher {
+        Err(_) => !named.is_empty(),
+        Ok(_) if keep.is_empty() => false,
+        Ok(matcher) => {
+            let with_keep = combined(&keep).map(|keep| PatternMatcher::concat([matcher, &keep]));
+            named.iter().any(|source| {
+                with_keep
+                    .as_ref()
+                    .map_or(true, |m| m.matches_or_parent_matches(source))
+            })
+        }
     };
-    if named.iter().any(still_excluded) {
+    sections.push((COPIED_BY_NAME, keep.iter().collect()));
+    if still_excluded {
         for (_, lines) in &mut sections {
-            lines.retain(|line| line.starts_with('!') || !excludes_named(line, &named, &files));
+            lines.retain(|line| {
+                line.text.starts_with('!') || !excludes_named(&line.text, &named, &candidates.files)
+            });
         }
     }
 
@@ -479,14 +585,13 @@ fn dockerignore_content(
     );
     for (title, lines) in sections {
         if lines.is_empty()
-            || (title != "Copied by name in the Dockerfile"
-                && lines.iter().all(|l| l.starts_with('!')))
+            || (title != COPIED_BY_NAME && lines.iter().all(|l| l.text.starts_with('!')))
         {
             continue;
         }
         out.push_str(&format!("\n# {title}\n"));
         for line in lines {
-            out.push_str(&line);
+            out.push_str(&line.text);
             out.push('\n');
         }
     }
@@ -499,7 +604,7 @@ fn has_glob(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::context::MemoryContext;
+    use crate::context::{KeptContext, MemoryContext};
     use crate::diagnostic::{Diagnostic, Edit};
     use crate::lint::{lint, LintOptions};
     use crate::settings::Settings;
@@ -522,6 +627,48 @@ mod tests {
     }
 
     const GIT: (&str, &str) = (".git/HEAD", "ref: refs/heads/main\n");
+
+    /// Dockerfiles sharing a context whose answers are kept get the findings they get alone.
+    #[test]
+    fn kept_answers_change_nothing() {
+        let files = [
+            GIT,
+            ("node_modules/x/index.js", ""),
+            ("Cargo.toml", "[package]\n"),
+            ("target/debug/app", ""),
+            (".env", "SESSION_SECRET=Zq8wLm3Kx9Vb71\n"),
+            (".env.docker", "PORT=8080\n"),
+            ("certs/tls.key", "-----BEGIN PRIVATE KEY-----\n"),
+            (".idea/workspace.xml", ""),
+            ("app/__pycache__/x.pyc", ""),
+            ("logs/build.log", ""),
+        ];
+        let dockerfiles = [
+            "FROM node:22\nCOPY . .\nRUN npm ci\n",
+            "FROM rust:1\nCOPY . .\nRUN cargo build\n",
+            "FROM alpine\nCOPY .env.docker /app/.env\nCOPY certs/tls.key /tls.key\nCOPY . /app\n",
+            "FROM golang:1.23\nCOPY . .\nRUN go build -ldflags \"-X main.v=$(git describe)\" .\n",
+            "FROM alpine\nCOPY logs/*.log /logs/\nCOPY . /app\n",
+            "FROM alpine\nCOPY .idea /idea\nCOPY . /app\n",
+        ];
+        let settings = Settings {
+            select: vec!["PL601".to_string()],
+            ..Settings::default()
+        };
+        // A secret whose path is no valid pattern makes every line suspect.
+        let malformed = ("certs[/tls.key", "-----BEGIN PRIVATE KEY-----\n");
+        for files in [&files[..], &[&files[..], &[malformed]].concat()] {
+            let kept = KeptContext::new(MemoryContext::new(files.iter().copied()));
+            for dockerfile in dockerfiles.iter().chain(dockerfiles.iter().rev()) {
+                let options = LintOptions::new(&settings).with_context(&kept, Some("Dockerfile"));
+                let shared = lint(dockerfile, &options).diagnostics;
+                let alone = run("PL601", dockerfile, files);
+                assert_eq!(shared.len(), 1, "{dockerfile}");
+                assert_eq!(shared[0].message, alone[0].message, "{dockerfile}");
+                assert_eq!(created(&shared[0]), created(&alone[0]), "{dockerfile}");
+            }
+        }
+    }
 
     #[test]
     fn git_is_left_out_unless_the_build_reads_it() {
