@@ -159,8 +159,7 @@ pub fn lint_model(
     }
     for script in &model.runs {
         for command in script.script.commands() {
-            let program = command.unwrapped().name.and_then(|w| w.value.as_deref());
-            let program = program.map(|p| p.rsplit('/').next().unwrap_or(p));
+            let program = command.unwrapped().program();
             let specific = program
                 .and_then(|p| registry.by_program.get(p))
                 .map_or(&[][..], Vec::as_slice);

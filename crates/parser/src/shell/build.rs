@@ -59,10 +59,15 @@ pub(super) fn build(
     errors.sort_by_key(|e| (e.script_range.start, e.script_range.end));
     errors.truncate(MAX_ERRORS);
     let Ctx {
-        commands,
+        mut commands,
         mut substitutions,
         ..
     } = ctx;
+    // Only now is every command complete: redirections met after a command can still add
+    // arguments to it.
+    for command in &mut commands {
+        command.unwrapped_name = command.find_unwrapped_name();
+    }
     substitutions.sort_by_key(|s| (s.script_range.start, std::cmp::Reverse(s.script_range.end)));
     ShellScript {
         text: text.to_string(),
@@ -406,6 +411,7 @@ impl<'a> Ctx<'a> {
             pipeline_len: 1,
             scopes: self.scopes.clone(),
             recovered: false,
+            unwrapped_name: None,
         });
         id
     }

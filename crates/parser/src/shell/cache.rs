@@ -43,27 +43,46 @@ struct Cache {
 
 static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
-/// The model of `script` with `map`: a moved copy of a cached model when there is one,
-/// else `parse(script, map)`, kept for next time.
+/// The model of `script` with `map`: the cached model itself when one was made for this
+/// very place in the file, a moved copy of it when it was made elsewhere (the copy then
+/// replaces it: a script that moved, as those after an edit do, is next looked up where
+/// it is now), else `parse(script, map)`, kept for next time.
+///
+/// Sharing matters to the editor: on a keystroke, every script before the edit is where it
+/// was, and its model is reused without copying it or freeing the previous one.
 pub(super) fn parse_cached(
     script: &str,
     map: SourceMap,
     parse: impl FnOnce(&str, SourceMap) -> ShellScript,
-) -> ShellScript {
+) -> Arc<ShellScript> {
+    parse_cached_in(&CACHE, script, map, parse)
+}
+
+fn parse_cached_in(
+    cache: &Mutex<Option<Cache>>,
+    script: &str,
+    map: SourceMap,
+    parse: impl FnOnce(&str, SourceMap) -> ShellScript,
+) -> Arc<ShellScript> {
     let Some(key) = key(script, &map) else {
-        return parse(script, map);
+        return Arc::new(parse(script, map));
     };
-    if let Some(cached) = lookup(key, script, &map) {
-        return moved(&cached, map);
+    if let Some(cached) = lookup(cache, key, script, &map) {
+        if base(&cached.map) == base(&map) {
+            return cached;
+        }
+        let moved = Arc::new(moved(&cached, map));
+        replace(cache, key, &cached, Arc::clone(&moved));
+        return moved;
     }
-    let parsed = parse(script, map);
+    let parsed = Arc::new(parse(script, map));
     // A parse that ran out of time may succeed another time: not kept.
     let gave_up = parsed
         .errors
         .iter()
         .any(|e| e.kind == ShellErrorKind::TooComplex);
     if !gave_up {
-        store(key, Arc::new(parsed.clone()));
+        store(cache, key, Arc::clone(&parsed));
     }
     parsed
 }
@@ -114,8 +133,13 @@ fn same_shape(a: &SourceMap, b: &SourceMap) -> bool {
         })
 }
 
-fn lookup(key: u64, script: &str, map: &SourceMap) -> Option<Arc<ShellScript>> {
-    let mut guard = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+fn lookup(
+    cache: &Mutex<Option<Cache>>,
+    key: u64,
+    script: &str,
+    map: &SourceMap,
+) -> Option<Arc<ShellScript>> {
+    let mut guard = cache.lock().unwrap_or_else(PoisonError::into_inner);
     let cache = guard.get_or_insert_with(Cache::default);
     let matches = |s: &Arc<ShellScript>| s.text == script && same_shape(&s.map, map);
     if let Some(found) = cache
@@ -132,8 +156,26 @@ fn lookup(key: u64, script: &str, map: &SourceMap) -> Option<Arc<ShellScript>> {
     Some(found)
 }
 
-fn store(key: u64, script: Arc<ShellScript>) {
-    let mut guard = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+/// Puts `moved` in the place of `cached`, when the cache still holds it (in the current
+/// generation, where [`lookup`] leaves what it finds).
+fn replace(
+    cache: &Mutex<Option<Cache>>,
+    key: u64,
+    cached: &Arc<ShellScript>,
+    moved: Arc<ShellScript>,
+) {
+    let mut guard = cache.lock().unwrap_or_else(PoisonError::into_inner);
+    let slot = guard
+        .as_mut()
+        .and_then(|cache| cache.current.get_mut(&key))
+        .and_then(|bucket| bucket.iter_mut().find(|s| Arc::ptr_eq(s, cached)));
+    if let Some(slot) = slot {
+        *slot = moved;
+    }
+}
+
+fn store(cache: &Mutex<Option<Cache>>, key: u64, script: Arc<ShellScript>) {
+    let mut guard = cache.lock().unwrap_or_else(PoisonError::into_inner);
     guard.get_or_insert_with(Cache::default).insert(key, script);
 }
 
@@ -270,6 +312,7 @@ impl Move for Command {
             pipeline_len: _,
             scopes: _,
             recovered: _,
+            unwrapped_name: _,
         } = self;
         name.move_by(delta);
         args.move_by(delta);
@@ -491,10 +534,31 @@ mod tests {
                 for (start, cuts) in [(0, &[][..]), (100 * round, &[4, 9][..])] {
                     let map = split_map(script, start, cuts, 3);
                     let cached = parse_cached(script, map.clone(), uncached);
-                    assert_eq!(cached, uncached(script, map), "{script}");
+                    assert_eq!(*cached, uncached(script, map), "{script}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_script_in_the_same_place_is_shared_and_a_moved_one_replaces_it() {
+        // A cache of its own: other tests fill the process-wide one meanwhile.
+        let cache = Mutex::new(None);
+        let cached = |map: &SourceMap| {
+            parse_cached_in(&cache, "echo a && true", map.clone(), |_, _| {
+                unreachable!("parsed once")
+            })
+        };
+        let here = split_map("echo a && true", 40, &[6], 2);
+        let first = parse_cached_in(&cache, "echo a && true", here.clone(), uncached);
+        assert!(Arc::ptr_eq(&first, &cached(&here)));
+
+        let there = split_map("echo a && true", 90, &[6], 2);
+        let moved = cached(&there);
+        assert_eq!(*moved, uncached("echo a && true", there.clone()));
+        assert!(Arc::ptr_eq(&moved, &cached(&there)));
+        // Back in the first place: a copy moved back, equal to the first model.
+        assert_eq!(*cached(&here), *first);
     }
 
     #[test]
@@ -564,7 +628,7 @@ mod tests {
                     repeated += usize::from(key(&script, &map).is_some_and(|k| !seen.insert(k)));
                     let fresh = uncached(&script, map.clone());
                     assert_eq!(
-                        parse_cached(&script, map, uncached),
+                        *parse_cached(&script, map, uncached),
                         fresh,
                         "{relpath}: {script}"
                     );

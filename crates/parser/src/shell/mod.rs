@@ -52,6 +52,7 @@ use crate::text::{SourceMap, TextRange};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Pipelines longer than this are split before tree-sitter sees them (its bash grammar is
@@ -324,6 +325,12 @@ pub struct Command {
     /// [`has_errors`](ShellScript::has_errors)); its words are right but where the command
     /// ends is a guess.
     pub recovered: bool,
+    /// Where [`Command::unwrapped`] starts: the index in `args` of the name of the command
+    /// run through wrappers, `None` when the command's own name is not looked through.
+    /// Worked out once, when the script is parsed, as rules ask for it many times per
+    /// command.
+    #[serde(skip)]
+    unwrapped_name: Option<u32>,
 }
 
 /// The name and arguments of a command, possibly looking through wrappers
@@ -658,6 +665,12 @@ impl ShellScript {
     /// assert_eq!(&file[y.range.as_usize()], "-qy");
     /// ```
     pub fn parse(script: &str, map: SourceMap) -> ShellScript {
+        Arc::unwrap_or_clone(ShellScript::parse_shared(script, map))
+    }
+
+    /// [`ShellScript::parse`], sharing the model with the parser's cache: a script parsed
+    /// before at the same place in the file is not copied.
+    pub fn parse_shared(script: &str, map: SourceMap) -> Arc<ShellScript> {
         cache::parse_cached(script, map, |script, map| {
             ShellScript::parse_with_budget(script, map, time_budget(script.len()))
         })
@@ -870,6 +883,7 @@ impl ShellScript {
 
 impl Word {
     /// The static value ([`Word::value`]) as a `&str`.
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         self.value.as_deref()
     }
@@ -889,6 +903,7 @@ impl Word {
 
 impl Command {
     /// The name and arguments as written.
+    #[inline]
     pub fn invocation(&self) -> Invocation<'_> {
         Invocation {
             command: self,
@@ -900,7 +915,8 @@ impl Command {
     /// The command run through wrappers: `sudo -E apt-get install x` gives `apt-get` with
     /// arguments `install x`. See [`Invocation::unwrap_once`] for the wrappers recognised;
     /// a wrapper whose options are not understood (or are not static) is not looked
-    /// through, so the result may still be a wrapper.
+    /// through, so the result may still be a wrapper. Which wrappers are looked through is
+    /// worked out once, when the script is parsed: this is a lookup.
     ///
     /// ```
     /// use plimsoll_parser::shell::ShellScript;
@@ -913,21 +929,48 @@ impl Command {
     /// assert!(inner.has_flag("-y"));
     /// assert_eq!(inner.args.len(), 3);
     /// ```
+    #[inline]
     pub fn unwrapped(&self) -> Invocation<'_> {
-        self.invocation().unwrapped()
+        let Some(at) = self.unwrapped_name else {
+            return self.invocation();
+        };
+        match self.args.get(at as usize..).and_then(<[Word]>::split_first) {
+            Some((name, args)) => Invocation {
+                command: self,
+                name: Some(name),
+                args,
+            },
+            // Only if `args` was shortened after parsing.
+            None => self.invocation().unwrapped(),
+        }
+    }
+
+    /// The index in `args` of the name [`Invocation::unwrapped`] reaches from the
+    /// command's own name, wrapper by wrapper; `None` when no wrapper is looked through.
+    fn find_unwrapped_name(&self) -> Option<u32> {
+        let inner = self.invocation().unwrapped();
+        if !inner.is_wrapped() {
+            return None;
+        }
+        // `inner.args` is a suffix of `args`, and `inner.name` the word before it.
+        let at = self.args.len().checked_sub(inner.args.len() + 1)?;
+        u32::try_from(at).ok()
     }
 
     /// The static command name as written (`/usr/bin/apt-get`).
+    #[inline]
     pub fn name_str(&self) -> Option<&str> {
         self.invocation().name_str()
     }
 
     /// The static command name without its directory (`apt-get` for `/usr/bin/apt-get`).
+    #[inline]
     pub fn program(&self) -> Option<&str> {
         self.invocation().program()
     }
 
     /// Whether [`Self::program`] is `program`.
+    #[inline]
     pub fn is(&self, program: &str) -> bool {
         self.invocation().is(program)
     }
@@ -988,22 +1031,38 @@ impl Command {
 
 /// `path` without its directory: `/usr/bin/apt-get` → `apt-get`. `a/` gives the empty
 /// string.
+#[inline]
 pub fn basename(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    let bytes = path.as_bytes();
+    // Command names, the most frequent case, are a few bytes long: a plain backward scan
+    // beats setting up a vectorised search, which wins on the long paths of a build context.
+    let slash = if bytes.len() <= 16 {
+        bytes.iter().rposition(|&b| b == b'/')
+    } else {
+        memchr::memrchr(b'/', bytes)
+    };
+    match slash {
+        // `/` is ASCII: the byte after it starts a character.
+        Some(slash) => path.get(slash + 1..).unwrap_or(""),
+        None => path,
+    }
 }
 
 impl<'a> Invocation<'a> {
     /// The static name as written.
+    #[inline]
     pub fn name_str(&self) -> Option<&'a str> {
         self.name.and_then(Word::as_str)
     }
 
     /// The static name without its directory ([`basename`]).
+    #[inline]
     pub fn program(&self) -> Option<&'a str> {
         self.name_str().map(basename)
     }
 
     /// Whether [`Self::program`] is `program`.
+    #[inline]
     pub fn is(&self, program: &str) -> bool {
         self.program() == Some(program)
     }

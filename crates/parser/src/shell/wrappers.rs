@@ -197,3 +197,147 @@ pub(super) fn wrapped_command_start(program: &str, args: &[Word]) -> Option<usiz
     i += spec.operands;
     (i < args.len()).then_some(i)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::{Command, Invocation, ShellScript};
+    use crate::text::SourceMap;
+    use proptest::prelude::*;
+
+    /// Whether two invocations are the same view of the same words (not only equal words:
+    /// `sudo sudo ls` has two `sudo`).
+    fn same_view(a: Invocation<'_>, b: Invocation<'_>) -> bool {
+        a.name.map(std::ptr::from_ref) == b.name.map(std::ptr::from_ref)
+            && std::ptr::eq(a.args, b.args)
+    }
+
+    /// Checks that the unwrapping worked out when parsing is the one found wrapper by
+    /// wrapper, for every command of `script`.
+    fn check_precomputed(script: &ShellScript) {
+        for command in script.commands() {
+            let precomputed = command.unwrapped();
+            let step_by_step = command.invocation().unwrapped();
+            assert!(
+                same_view(precomputed, step_by_step),
+                "{:?}: {:?} instead of {:?}",
+                command.name_str(),
+                precomputed.name_str(),
+                step_by_step.name_str(),
+            );
+        }
+    }
+
+    fn first(script: &ShellScript) -> &Command {
+        script.commands().next().expect("a command")
+    }
+
+    /// The program and arguments of the first command, unwrapped.
+    fn unwrapped(src: &str) -> (Option<String>, Vec<String>) {
+        let script = ShellScript::parse_text(src);
+        check_precomputed(&script);
+        let inner = first(&script).unwrapped();
+        let args = inner.args.iter().map(|w| w.text.clone()).collect();
+        (inner.program().map(str::to_string), args)
+    }
+
+    #[test]
+    fn nested_wrappers_are_looked_through_at_parse_time() {
+        let (program, args) = unwrapped("sudo -u x env A=1 nice apt-get install -y curl");
+        assert_eq!(program.as_deref(), Some("apt-get"));
+        assert_eq!(args, ["install", "-y", "curl"]);
+        let (program, args) = unwrapped("/usr/bin/sudo -E -- timeout -s KILL 5 nohup ls -l");
+        assert_eq!(program.as_deref(), Some("ls"));
+        assert_eq!(args, ["-l"]);
+        let (program, args) = unwrapped("builtin command -p exec -a name nice -5 make all");
+        assert_eq!(program.as_deref(), Some("make"));
+        assert_eq!(args, ["all"]);
+        // Stops at the first wrapper it cannot read.
+        let (program, args) = unwrapped("sudo env -S 'a b' apt-get");
+        assert_eq!(program.as_deref(), Some("env"));
+        assert_eq!(args, ["-S", "'a b'", "apt-get"]);
+    }
+
+    #[test]
+    fn commands_that_are_not_looked_through_stay_as_written() {
+        for src in [
+            "apt-get install -y curl",
+            "sudo",
+            "sudo -u",
+            "sudo $OPTS apt-get",
+            "command -v curl",
+            "timeout 10",
+            "exec > log",
+            "FOO=1",
+            "> file",
+            "$CC -o x x.c",
+        ] {
+            let script = ShellScript::parse_text(src);
+            check_precomputed(&script);
+            let command = first(&script);
+            assert!(
+                same_view(command.unwrapped(), command.invocation()),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn precomputed_unwrapping_matches_everywhere_in_a_script() {
+        let script = ShellScript::parse_text(
+            "set -eux; sudo -E env LANG=C apt-get update \
+             && echo $(sudo nice -n 10 id -u) | sudo tee /etc/x > /dev/null \
+             && if command -p true; then time -p nohup make -j4; fi \
+             && cat <<EOF | sudo -u app env A=1 B=$X sh -s\n sudo ls\nEOF\n\
+             ( timeout --signal=KILL 3s env - PATH=/bin ls ) 2>/dev/null || exec env \"$@\"",
+        );
+        assert!(!script.has_errors(), "{:?}", script.errors());
+        check_precomputed(&script);
+        // Redirections between the words (they are attached after the command is built).
+        check_precomputed(&ShellScript::parse_text(
+            "sudo 2>/dev/null env > log A=1 ls -a",
+        ));
+        // Commands rebuilt from a syntax error.
+        let broken = ShellScript::parse_text("sudo env apt-get install ( curl && sudo -u x ls )");
+        assert!(broken.has_errors());
+        check_precomputed(&broken);
+    }
+
+    #[test]
+    fn a_script_from_the_cache_keeps_its_unwrapping() {
+        let src = "sudo -u x env A=1 nice apt-get install -y curl && sudo ls";
+        let len = u32::try_from(src.len()).expect("short");
+        let here = ShellScript::parse(src, SourceMap::contiguous(0, len));
+        // The same script elsewhere in a file: a moved copy of the cached model.
+        let moved = ShellScript::parse(src, SourceMap::contiguous(1000, len));
+        for script in [&here, &moved] {
+            check_precomputed(script);
+            let programs: Vec<_> = script.commands().map(|c| c.unwrapped().program()).collect();
+            assert_eq!(programs, [Some("apt-get"), Some("ls")]);
+        }
+        let clone = moved.clone();
+        check_precomputed(&clone);
+        let curl = src.find("curl").expect("in the script") + 1000;
+        assert_eq!(
+            first(&clone).unwrapped().args[2].range.as_usize().start,
+            curl
+        );
+    }
+
+    /// Words that make wrappers, their options, and the shell syntax around them.
+    fn wrapper_words() -> impl Strategy<Value = String> {
+        const VOCABULARY: &str = "sudo env nice timeout nohup exec time command builtin \
+            -u x -E -n 5 -5 -s KILL 10 -p -v -a -i - -- --user=x --preserve-env A=1 B=$V $V \
+            \"$@\" /usr/bin/env apt-get install -y ls | && ; 2>/dev/null > log $( ) ( { }";
+        let words: Vec<&str> = VOCABULARY.split_whitespace().collect();
+        prop::collection::vec(prop::sample::select(words), 0..14).prop_map(|words| words.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn precomputed_unwrapping_is_the_step_by_step_one(src in wrapper_words()) {
+            check_precomputed(&ShellScript::parse_text(&src));
+        }
+    }
+}

@@ -278,8 +278,12 @@ pub(crate) struct ToolCommand<'a> {
 pub(crate) fn tool_command(command: &Command) -> Option<ToolCommand<'_>> {
     let invocation = command.unwrapped();
     let program = invocation.program()?;
-    let (tool, name, args) = match pip_arguments(&invocation) {
-        Some(args) => {
+    // No tool of `of_program` is named like pip or python, so the order does not matter;
+    // this one settles most commands with one lookup.
+    let (tool, name, args) = match Tool::of_program(program) {
+        Some(tool) => (tool, invocation.name?, invocation.args),
+        None => {
+            let args = program_pip_arguments(program, &invocation)?;
             let at = invocation.args.len().checked_sub(args.len() + 1);
             let name = match at {
                 Some(at) => invocation.args.get(at)?,
@@ -287,11 +291,6 @@ pub(crate) fn tool_command(command: &Command) -> Option<ToolCommand<'_>> {
             };
             (Tool::Pip, name, args)
         }
-        None => (
-            Tool::of_program(program)?,
-            invocation.name?,
-            invocation.args,
-        ),
     };
     let sub_at = match subcommand(args, |option| tool.takes_value(option)) {
         Some(word) => args.iter().position(|w| std::ptr::eq(w, word)),
@@ -409,7 +408,11 @@ impl<'a> ToolCommand<'a> {
 
 /// The arguments of pip in `pip …`, `pip3.12 …`, `python -m pip …`.
 pub(crate) fn pip_arguments<'a>(invocation: &Invocation<'a>) -> Option<&'a [Word]> {
-    let program = invocation.program()?;
+    program_pip_arguments(invocation.program()?, invocation)
+}
+
+/// [`pip_arguments`], `program` being the invocation's program.
+fn program_pip_arguments<'a>(program: &str, invocation: &Invocation<'a>) -> Option<&'a [Word]> {
     if is_versioned(program, "pip") {
         return Some(invocation.args);
     }
@@ -913,11 +916,8 @@ pub(crate) fn check_cleanup(
     let Some((id, stage)) = run_and_stage(model, instruction) else {
         return;
     };
-    if !ends_up_in_image(model, stage)
-        || kept_out_targets(instruction).any(|t| (cleanup.mounted)(&t))
-    {
-        return;
-    }
+    // The command filling the cache first: most RUNs have none, and looking is cheaper
+    // than following the stage graph.
     let Some((run, command, program)) = model
         .runs_of(id)
         .flat_map(|run| run.script.commands().map(move |c| (run, c)))
@@ -926,6 +926,11 @@ pub(crate) fn check_cleanup(
     else {
         return;
     };
+    if !ends_up_in_image(model, stage)
+        || kept_out_targets(instruction).any(|t| (cleanup.mounted)(&t))
+    {
+        return;
+    }
     let cleaned = model
         .runs_of(id)
         .flat_map(|run| run.script.commands())
