@@ -7,10 +7,10 @@
 use crate::checker::Checker;
 use crate::diagnostic::Severity;
 use crate::model::{RunScript, Stage};
+use foldhash::{HashMap, HashMapExt};
 use plimsoll_parser::shell::Command;
 use plimsoll_parser::{Instruction, Keyword};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// What a rule is about; rules live in `src/rules/<category>/`.

@@ -9,12 +9,13 @@ mod image;
 
 pub use image::ImageRef;
 
+use crate::rules::helpers::buildkit_env::GlobalArgs;
 use plimsoll_parser::expand::{Env, EnvList, Expansion, Lexer};
-use plimsoll_parser::shell::ShellScript;
+use plimsoll_parser::shell::{basename, ShellScript};
 use plimsoll_parser::{Arguments, Dockerfile, Instruction, Keyword, SourceMap, TextRange};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The index of an instruction in [`Dockerfile::instructions`].
 pub type InstructionId = usize;
@@ -159,8 +160,8 @@ pub struct RunScript {
     pub stage: usize,
     /// Which part of the instruction.
     pub source: ScriptSource,
-    /// The parsed script, with file ranges.
-    pub script: ShellScript,
+    /// The parsed script, with file ranges; shared with the shell parser's cache.
+    pub script: Arc<ShellScript>,
 }
 
 /// Everything rules know about a Dockerfile.
@@ -184,6 +185,9 @@ pub struct SemanticModel {
     /// work it out (see `workdir_at` in the Go rules): kept, since each WORKDIR builds on
     /// the ones before it.
     pub(crate) workdirs: Mutex<HashMap<(InstructionId, Option<String>), WorkdirAfter>>,
+    /// BuildKit's global scope (the ARGs before the first FROM), worked out once: every
+    /// stage of several rules starts from it (see `global_args` in the rule helpers).
+    pub(crate) buildkit_globals: OnceLock<GlobalArgs>,
 }
 
 /// The working directory after a WORKDIR.
@@ -235,6 +239,7 @@ impl SemanticModel {
             variables_by_name,
             ids_by_keyword,
             workdirs: Mutex::default(),
+            buildkit_globals: OnceLock::new(),
         }
     }
 
@@ -819,7 +824,7 @@ impl<'f> Builder<'f> {
             line_start,
             line_start + word.value.len(),
         ));
-        let line = ShellScript::parse(&word.value, map);
+        let line = ShellScript::parse_shared(&word.value, map);
         let runs_heredoc = !instruction.heredocs.is_empty() && heredoc_is_script(&line);
         self.runs.push(RunScript {
             instruction: id,
@@ -842,7 +847,7 @@ impl<'f> Builder<'f> {
                     instruction: id,
                     stage,
                     source: ScriptSource::Heredoc(index),
-                    script: ShellScript::parse(&heredoc.content, map),
+                    script: ShellScript::parse_shared(&heredoc.content, map),
                 });
             }
         }
@@ -933,7 +938,7 @@ fn shebang_is_posix(content: &str) -> bool {
     } else {
         program
     };
-    let name = program.rsplit('/').next().unwrap_or(program);
+    let name = basename(program);
     matches!(name, "sh" | "bash" | "ash" | "dash")
 }
 

@@ -116,7 +116,7 @@ impl Rule for UndefinedVar {
         let mut found: Vec<(&Instruction, String, TextRange, Option<String>)> = Vec::new();
         // (instruction, name) pairs already reported: once each.
         let mut reported: HashSet<(InstructionId, String)> = HashSet::new();
-        walk_stage(model, stage, &globals, |id, instruction, env| {
+        walk_stage(model, stage, globals, |id, instruction, env| {
             if !env.base_known() {
                 return;
             }
@@ -166,7 +166,7 @@ impl Rule for UndefinedVar {
                 let mut env = env.clone();
                 for word in words {
                     check_default(word, &env);
-                    env.declare_arg(&word.value, &globals, &lexer);
+                    env.declare_arg(&word.value, globals, &lexer);
                 }
                 return;
             }

@@ -80,7 +80,7 @@ impl Rule for WorkdirRelativePath {
         let globals = global_args(model);
         let lexer = Lexer::new(model.file.escape);
         let mut first = None;
-        walk_stage(model, stage, &globals, |_, instruction, env| {
+        walk_stage(model, stage, globals, |_, instruction, env| {
             if first.is_some() || instruction.keyword != Keyword::Workdir {
                 return;
             }

@@ -17,7 +17,7 @@ use crate::model::{literal_expansion, BaseImage, ImageRef, InstructionId, Semant
 use crate::rules::helpers::images::is_windows_image;
 use plimsoll_parser::expand::{Env, Expansion, Lexer};
 use plimsoll_parser::{Arguments, Instruction, Keyword, TextRange, Word};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// BuildKit's automatic platform ARGs in the global scope, with the values of a build for
@@ -114,9 +114,9 @@ pub(crate) struct BuildEnv {
     vars: Vec<Var>,
     /// The index in `vars` of each name's last assignment: a long stage expands many
     /// variables, and a search of `vars` for each would make it quadratic.
-    last: HashMap<String, usize>,
+    last: foldhash::HashMap<String, usize>,
     /// ARG names declared so far (BuildKit's `buildArgs`), with or without a value.
-    declared: HashSet<String>,
+    declared: foldhash::HashSet<String>,
     base_known: bool,
 }
 
@@ -254,6 +254,7 @@ pub(crate) fn split_arg(word: &str) -> (&str, Option<&str>) {
 }
 
 /// The ARGs of the global scope (before the first FROM), as a FROM line sees them.
+#[derive(Debug)]
 pub(crate) struct GlobalArgs {
     /// The platform ARGs, then the global ARGs with a default.
     pub(crate) env: BuildEnv,
@@ -277,7 +278,13 @@ impl GlobalArgs {
 }
 
 /// The global scope as BuildKit's `buildMetaArgs` builds it with no build argument given.
-pub(crate) fn global_args(model: &SemanticModel) -> GlobalArgs {
+pub(crate) fn global_args(model: &SemanticModel) -> &GlobalArgs {
+    model
+        .buildkit_globals
+        .get_or_init(|| build_global_args(model))
+}
+
+fn build_global_args(model: &SemanticModel) -> GlobalArgs {
     let lexer = Lexer::new(model.file.escape);
     let mut env = BuildEnv::default();
     for (name, value) in PLATFORM_ARGS {
@@ -348,9 +355,9 @@ pub(crate) fn env_before(model: &SemanticModel, id: InstructionId) -> Option<Bui
     let stage = model.stage_of(id)?;
     let globals = global_args(model);
     let lexer = Lexer::new(model.file.escape);
-    let mut env = start_env(model, stage, &globals, &lexer, 0);
+    let mut env = start_env(model, stage, globals, &lexer, 0);
     for before in stage.instructions.start + 1..id {
-        env.apply(model.instruction(before), &globals, &lexer);
+        env.apply(model.instruction(before), globals, &lexer);
     }
     Some(env)
 }
