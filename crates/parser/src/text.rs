@@ -88,32 +88,9 @@ pub(crate) fn to_u32(n: usize) -> u32 {
 }
 
 /// The offset of the first `\n` in `bytes` at or after `from`.
-///
-/// Lines are short, too short for the standard library's search to get past its set-up, so
-/// this reads eight bytes at a time from the start.
 pub(crate) fn find_line_feed(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
-    const LINE_FEEDS: u64 = u64::from_le_bytes([b'\n'; 8]);
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        // Bytes equal to `\n` become zero; the high bit of the first zero byte is set
-        // exactly (a borrow only disturbs the bytes after it).
-        let word = u64::from_le_bytes(chunk) ^ LINE_FEEDS;
-        let zeros = word.wrapping_sub(ONES) & !word & HIGH_BITS;
-        if zeros != 0 {
-            return Some(i + (zeros.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|at| i + at)
+    let rest = bytes.get(from..)?;
+    memchr::memchr(b'\n', rest).map(|at| from + at)
 }
 
 /// Whether `b` is an ASCII character that [`char::is_whitespace`] accepts (unlike
