@@ -85,10 +85,7 @@ fn every_page_is_what_plimsoll_rule_prints() {
     let generated = tempfile::tempdir().unwrap();
     write_docs(generated.path());
     for code in ["DL3019", "PL601"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-            .args(["rule", code])
-            .output()
-            .unwrap();
+        let out = plimsoll_rule(code);
         assert!(out.status.success());
         let page = std::fs::read_to_string(generated.path().join(format!("{code}.md"))).unwrap();
         assert_eq!(String::from_utf8(out.stdout).unwrap(), page, "{code}");
@@ -97,28 +94,19 @@ fn every_page_is_what_plimsoll_rule_prints() {
 
 #[test]
 fn a_name_shared_by_several_rules_prints_each() {
-    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(["rule", "MultipleInstructionsDisallowed"])
-        .output()
-        .unwrap();
+    let out = plimsoll_rule("MultipleInstructionsDisallowed");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     for code in ["DL3012", "DL4003", "DL4004"] {
         assert!(text.contains(code), "{code} missing from:\n{text}");
     }
-    let unknown = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(["rule", "NoSuchRule"])
-        .output()
-        .unwrap();
+    let unknown = plimsoll_rule("NoSuchRule");
     assert_eq!(unknown.status.code(), Some(2));
 }
 
 #[test]
 fn a_shellcheck_code_prints_its_page() {
-    let out = Command::new(env!("CARGO_BIN_EXE_plimsoll"))
-        .args(["rule", "SC2086"])
-        .output()
-        .unwrap();
+    let out = plimsoll_rule("SC2086");
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("SC2086"), "{text}");
@@ -126,4 +114,12 @@ fn a_shellcheck_code_prints_its_page() {
         text.contains("https://www.shellcheck.net/wiki/SC2086"),
         "{text}"
     );
+}
+
+/// `plimsoll rule NAME`, run to its end.
+fn plimsoll_rule(name: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_plimsoll"))
+        .args(["rule", name])
+        .output()
+        .unwrap()
 }
